@@ -219,8 +219,11 @@ static int addrs_push(struct addrs *a, const char *s, const char *file,
 
 	r = lsec_inet_parse_prefix(s, &p, e);
 	if (r < 0) {
+		char msg[sizeof(e->msg)];
+
+		memcpy(msg, e->msg, sizeof(msg));
 		if (file)
-			lsec_err_at(e, file, line, "%s", e->msg);
+			lsec_err_at(e, file, line, "%s", msg);
 		return r;
 	}
 	if (a->n == a->cap) {
