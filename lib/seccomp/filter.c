@@ -32,25 +32,7 @@ void lsec_sc_filter_free(struct lsec_sc_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int note(struct lsec_sc_filter *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int note(struct lsec_sc_filter *f, const char *fmt, ...)
-{
-	char **nn = realloc(f->notes, (f->nnotes + 1) * sizeof(char *));
-	va_list ap;
-	int r;
-
-	if (!nn)
-		return -ENOMEM;
-	f->notes = nn;
-	va_start(ap, fmt);
-	r = vasprintf(&f->notes[f->nnotes], fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	f->nnotes++;
-	return 0;
-}
+#define note(f, ...) lsec_sc_note(&(f)->notes, &(f)->nnotes, __VA_ARGS__)
 
 static int stricter(const struct lsec_sc_action *a, const struct lsec_sc_action *b)
 {
@@ -600,6 +582,14 @@ int lsec_sc_export(const struct lsec_sc_filter *f, enum lsec_sc_format fmt,
 			return lsec_err_set(e, EIO, "write error: %s", strerror(errno ? errno : EIO));
 		return 0;
 	}
+	if (fmt == LSEC_SC_BPF && f->nrefine)
+		return lsec_err_input(e,
+				      "this policy needs two stacked filters (an "
+				      "argument rule narrows a syscall allowed "
+				      "unconditionally, e.g. '%s'); a raw BPF file "
+				      "holds one: export pfc or oci, or drop the "
+				      "unconditional allow",
+				      f->refine[0].origin);
 	nctx = lsec_sc_build(f, ctx, e);
 	if (nctx < 0)
 		return nctx;

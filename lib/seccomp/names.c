@@ -7,6 +7,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,24 @@
 
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
+
+int lsec_sc_note(char ***notes, size_t *n, const char *fmt, ...)
+{
+	char **nn = realloc(*notes, (*n + 1) * sizeof(char *));
+	va_list ap;
+	int r;
+
+	if (!nn)
+		return -ENOMEM;
+	*notes = nn;
+	va_start(ap, fmt);
+	r = vasprintf(&nn[*n], fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
 
 /* ---- actions ---- */
 

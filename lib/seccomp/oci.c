@@ -39,25 +39,7 @@ void lsec_sc_import_free(struct lsec_sc_import *imp)
 	imp->nnotes = 0;
 }
 
-static int inote(struct lsec_sc_import *imp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int inote(struct lsec_sc_import *imp, const char *fmt, ...)
-{
-	char **nn = realloc(imp->notes, (imp->nnotes + 1) * sizeof(char *));
-	va_list ap;
-	int r;
-
-	if (!nn)
-		return -ENOMEM;
-	imp->notes = nn;
-	va_start(ap, fmt);
-	r = vasprintf(&imp->notes[imp->nnotes], fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	imp->nnotes++;
-	return 0;
-}
+#define inote(imp, ...) lsec_sc_note(&(imp)->notes, &(imp)->nnotes, __VA_ARGS__)
 
 static bool has_cap(const char *const *caps, const char *c)
 {

@@ -51,6 +51,8 @@ static int parse_value(const char *s, uint64_t *v)
 	const char *t = s;
 	uint64_t acc = 0;
 
+	if (!*s)
+		return -EINVAL;
 	/* "A|B|0x10": OR of constants and numbers */
 	while (*t) {
 		size_t n = strcspn(t, "|");

@@ -91,6 +91,10 @@ struct lsec_sc_filter {
 
 /* ---- names (names.c) ---- */
 
+/* Append a formatted note to a string vector (notes of filter/import). */
+int lsec_sc_note(char ***notes, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* "errno", "errno:EACCES", "errno:13", "kill", "trap", "log", "allow". */
 int lsec_sc_action_parse(const char *s, struct lsec_sc_action *a,
 			 struct lsec_err *e);
