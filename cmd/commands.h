@@ -23,6 +23,13 @@ int cmd_fw_unforward(struct lsec_ctx *ctx);
 int cmd_fw_unmasquerade(struct lsec_ctx *ctx);
 
 /* sandbox.c */
+int cmd_sandbox_check(struct lsec_ctx *ctx);
+int cmd_sandbox_explain(struct lsec_ctx *ctx);
+int cmd_sandbox_export(struct lsec_ctx *ctx);
+int cmd_sandbox_groups(struct lsec_ctx *ctx);
+int cmd_sandbox_import(struct lsec_ctx *ctx);
+int cmd_sandbox_run(struct lsec_ctx *ctx);
+int cmd_sandbox_syscalls(struct lsec_ctx *ctx);
 
 /* profile.c */
 
