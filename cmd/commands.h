@@ -14,5 +14,13 @@ int cmd_version(struct lsec_ctx *ctx);
 /* sandbox.c */
 
 /* profile.c */
+int cmd_profile_check(struct lsec_ctx *ctx);
+int cmd_profile_complain(struct lsec_ctx *ctx);
+int cmd_profile_enforce(struct lsec_ctx *ctx);
+int cmd_profile_exec(struct lsec_ctx *ctx);
+int cmd_profile_load(struct lsec_ctx *ctx);
+int cmd_profile_run(struct lsec_ctx *ctx);
+int cmd_profile_status(struct lsec_ctx *ctx);
+int cmd_profile_unload(struct lsec_ctx *ctx);
 
 #endif

@@ -169,11 +169,13 @@ struct lsec_aa_kernel {
  * has no AppArmor) with a message pointing to `lsec profile run`. */
 int lsec_aa_kernel_available(const struct lsec_aa_kernel *k, struct lsec_err *e);
 
-/* Compile path with apparmor_parser -QT -S (nothing is loaded); complain
- * forces complain mode (-C).  *ret_blob is malloc'ed.  Parser diagnostics
- * become FILE:LINE input errors.  -ENOENT if apparmor_parser is missing. */
+/* Compile path with apparmor_parser -QT -S (nothing is loaded).  mode NULL
+ * keeps the file's flags, "complain" forces complain mode (-C), "enforce"
+ * compiles a copy with "complain" taken out of the flags.  *ret_blob is
+ * malloc'ed (ret_blob may be NULL: check only).  Parser diagnostics become
+ * FILE:LINE input errors.  -ENOENT if apparmor_parser is missing. */
 int lsec_aa_compile(const struct lsec_aa_kernel *k, const char *path,
-		    bool complain, void **ret_blob, size_t *ret_len,
+		    const char *mode, void **ret_blob, size_t *ret_len,
 		    struct lsec_err *e);
 
 struct lsec_aa_loaded {
