@@ -390,7 +390,7 @@ static void plan_file_rule(struct planner *pl, const struct lsec_aa_rule *r)
 	}
 	for (i = 0; alts[i]; i++)
 		expand_alt(pl, alts[i], r->perms);
-	if (pl->granted != before)
+	if (pl->granted != before || !(r->perms & ~(unsigned)LSEC_AA_K))
 		qualifier_notes(pl, r);
 }
 
@@ -426,6 +426,10 @@ static void apply_deny(struct planner *pl, const struct lsec_aa_rule *r)
 		for (i = 0; i < p->nrules; i++) {
 			struct lsec_ll_rule *b = &p->rules[i];
 			uint64_t take = lsec_landlock_access(r->perms, b->dir);
+
+			/* ioctl_dev goes with read or write: keep it for the other */
+			if ((r->perms & (LSEC_AA_R | LSEC_AA_W)) != (LSEC_AA_R | LSEC_AA_W))
+				take &= ~LSEC_LL_IOCTL_DEV;
 			_cleanup_free_ char *withslash = NULL;
 			size_t bl = strlen(b->path);
 
