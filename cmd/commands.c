@@ -147,7 +147,45 @@ static const struct lsec_cmd fw_cmds[] = {
 
 /* ---- lsec profile ------------------------------------------------------------ */
 
+static const struct lsec_opt profile_run_opts[] = {
+	{ "explain", 0, NULL, 0,
+	  "list, on stderr, what is enforced and every rule that cannot be "
+	  "enforced exactly" },
+	{ "enforcer", 0, "auto|apparmor|landlock", 0,
+	  "AppArmor (needs it in the kernel), Landlock, or AppArmor where "
+	  "enabled else Landlock (default auto)" },
+	{ 0 }
+};
+
 static const struct lsec_cmd profile_cmds[] = {
+	{ "check", "FILE",
+	  "lint a profile and compile it with apparmor_parser without loading it",
+	  cmd_profile_check, .min_args = 1, .max_args = 1 },
+	{ "complain", "FILE|NAME",
+	  "load a profile into AppArmor in complain mode (log, do not refuse)",
+	  cmd_profile_complain, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "enforce", "FILE|NAME", "load a profile into AppArmor in enforce mode",
+	  cmd_profile_enforce, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "exec", "NAME CMD [ARG...]",
+	  "run a program in a loaded AppArmor profile",
+	  cmd_profile_exec, .flags = LSEC_CMD_RUNS_PROGRAM, .min_args = 2,
+	  .max_args = -1, .nfixed = 1 },
+	{ "load", "FILE|NAME",
+	  "compile a profile and load it into AppArmor in the mode it names",
+	  cmd_profile_load, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "run", "FILE CMD [ARG...]",
+	  "run a program under a profile's rules, enforced with Landlock where "
+	  "AppArmor is absent",
+	  cmd_profile_run, profile_run_opts, .flags = LSEC_CMD_RUNS_PROGRAM,
+	  .min_args = 2, .max_args = -1, .nfixed = 1 },
+	{ "status", NULL, "list the profiles loaded into AppArmor and their modes",
+	  cmd_profile_status, .max_args = 0 },
+	{ "unload", "FILE|NAME", "remove a profile from AppArmor",
+	  cmd_profile_unload, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
 	{ 0 }
 };
 

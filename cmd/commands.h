@@ -32,5 +32,13 @@ int cmd_sandbox_run(struct lsec_ctx *ctx);
 int cmd_sandbox_syscalls(struct lsec_ctx *ctx);
 
 /* profile.c */
+int cmd_profile_check(struct lsec_ctx *ctx);
+int cmd_profile_complain(struct lsec_ctx *ctx);
+int cmd_profile_enforce(struct lsec_ctx *ctx);
+int cmd_profile_exec(struct lsec_ctx *ctx);
+int cmd_profile_load(struct lsec_ctx *ctx);
+int cmd_profile_run(struct lsec_ctx *ctx);
+int cmd_profile_status(struct lsec_ctx *ctx);
+int cmd_profile_unload(struct lsec_ctx *ctx);
 
 #endif
