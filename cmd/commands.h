@@ -14,5 +14,7 @@ int cmd_version(struct lsec_ctx *ctx);
 /* sandbox.c */
 
 /* profile.c */
+/* profile_gen.c */
+int cmd_profile_gen(struct lsec_ctx *ctx);
 
 #endif
