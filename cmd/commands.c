@@ -157,6 +157,30 @@ static const struct lsec_opt profile_run_opts[] = {
 	{ 0 }
 };
 
+static const struct lsec_opt profile_gen_opts[] = {
+	{ "output", 'o', "FILE", 0, "write the profile to FILE (default: stdout; then the "
+	  "program's stdout goes to stderr)" },
+	{ "name", 0, "NAME", 0, "profile name (default: the program's file name)" },
+	{ "complain", 0, NULL, 0, "write flags=(complain)" },
+	{ "merge", 0, "FILE", 0, "add what this run saw to a profile lsec generated before" },
+	{ "duration", 0, "D", 0, "stop tracing after D (30, 30s, 5m, ...); a started "
+	  "program is then terminated" },
+	{ "attach", 0, "PID", 0, "trace the running process PID (all threads) instead of "
+	  "starting CMD; it keeps running afterwards" },
+	{ "detach", 0, NULL, 0, "leave a started program running when tracing stops "
+	  "(traces with PTRACE_SYSCALL: slower)" },
+	{ "static", 0, "PROGRAM", 0, "do not run anything: a starting profile from "
+	  "PROGRAM's ELF interpreter and libraries" },
+	{ "exec-mode", 0, "MODE", 0, "rule for programs it runs: ix (default, same "
+	  "profile), cx (child profiles) or px (own profiles)" },
+	{ "glob-threshold", 0, "N", 0, "N or more files read in one directory become "
+	  "DIR/* (default 8; 0 = never)" },
+	{ "no-glob", 0, NULL, 0, "exact paths only: no name globbing heuristics" },
+	{ "no-abstractions", 0, NULL, 0, "include only abstractions/base and list "
+	  "every path" },
+	{ 0 }
+};
+
 static const struct lsec_cmd profile_cmds[] = {
 	{ "check", "FILE",
 	  "lint a profile and compile it with apparmor_parser without loading it",
@@ -172,6 +196,12 @@ static const struct lsec_cmd profile_cmds[] = {
 	  "run a program in a loaded AppArmor profile",
 	  cmd_profile_exec, .flags = LSEC_CMD_RUNS_PROGRAM, .min_args = 2,
 	  .max_args = -1, .nfixed = 1 },
+	{ "gen", "[--] [CMD [ARG...]]",
+	  "trace CMD (or --attach PID, or --static PROGRAM) and write an AppArmor "
+	  "profile for it",
+	  cmd_profile_gen, profile_gen_opts,
+	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS,
+	  .min_args = 0, .max_args = -1, .nfixed = 0 },
 	{ "load", "FILE|NAME",
 	  "compile a profile and load it into AppArmor in the mode it names",
 	  cmd_profile_load, .flags = LSEC_CMD_MUTATES, .min_args = 1,

@@ -40,5 +40,7 @@ int cmd_profile_load(struct lsec_ctx *ctx);
 int cmd_profile_run(struct lsec_ctx *ctx);
 int cmd_profile_status(struct lsec_ctx *ctx);
 int cmd_profile_unload(struct lsec_ctx *ctx);
+/* profile_gen.c */
+int cmd_profile_gen(struct lsec_ctx *ctx);
 
 #endif

@@ -28,7 +28,8 @@ static void check_opts(const struct lsec_cmd *g, const struct lsec_cmd *v)
 			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
 				fail_msg("%s %s --%s: option names are lower-case words",
 					 g->name, v->name, o->name);
-		if (o->arg)
+		/* a metavariable (FILE) or a list of choices (auto|nft|legacy) */
+		if (o->arg && !strchr(o->arg, '|'))
 			for (const char *c = o->arg; *c; c++)
 				if (islower((unsigned char)*c))
 					fail_msg("%s %s --%s: metavariable '%s' must be upper case",
