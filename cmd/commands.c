@@ -16,7 +16,132 @@
 
 /* ---- lsec fw ---------------------------------------------------------------- */
 
+#define FW_WAIT                                                              \
+	{ "wait", 'w', "SECONDS", LSEC_OPT_OPTARG,                           \
+	  "wait for the xtables lock (forever, or up to SECONDS); without "  \
+	  "it, fail at once if another program holds it" }
+#define FW_COMMENT                                                           \
+	{ "comment", 0, "TEXT", 0,                                           \
+	  "note stored with the rules (shown by list)" }
+
+static const struct lsec_opt fw_block_opts[] = {
+	{ "both", 0, NULL, 0, "block traffic from and to ADDR" },
+	FW_COMMENT,
+	{ "file", 'f', "FILE", LSEC_OPT_REPEAT,
+	  "read addresses from FILE, one a line ('-': stdin; '#' comments)" },
+	{ "in", 0, NULL, 0, "block traffic from ADDR (the default)" },
+	{ "out", 0, NULL, 0, "block traffic to ADDR" },
+	{ "reject", 0, NULL, 0,
+	  "refuse (TCP reset, ICMP port unreachable) instead of dropping" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_unblock_opts[] = {
+	{ "file", 'f', "FILE", LSEC_OPT_REPEAT,
+	  "read addresses from FILE, one a line ('-': stdin; '#' comments)" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_allow_opts[] = {
+	FW_COMMENT,
+	{ "delete", 0, NULL, 0, "remove the rule instead of adding it" },
+	{ "from", 0, "ADDR", 0, "only from this address or CIDR prefix" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_deny_opts[] = {
+	FW_COMMENT,
+	{ "delete", 0, NULL, 0, "remove the rule instead of adding it" },
+	{ "from", 0, "ADDR", 0, "only from this address or CIDR prefix" },
+	{ "reject", 0, NULL, 0,
+	  "refuse (TCP reset, ICMP port unreachable) instead of dropping" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_forward_opts[] = {
+	FW_COMMENT,
+	{ "in-iface", 'i', "IF", 0, "only traffic arriving on interface IF" },
+	{ "to", 0, "ADDR[:PORT]", 0,
+	  "where to send it (required; [V6ADDR]:PORT for IPv6)" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_unforward_opts[] = {
+	{ "in-iface", 'i', "IF", 0, "as given to forward" },
+	{ "to", 0, "ADDR[:PORT]", 0, "as given to forward (required)" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_masquerade_opts[] = {
+	FW_COMMENT,
+	{ "from", 0, "CIDR", 0, "only traffic from this network" },
+	{ "out-iface", 'o', "IF", 0,
+	  "interface the traffic leaves by (required)" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_unmasquerade_opts[] = {
+	{ "from", 0, "CIDR", 0, "as given to masquerade" },
+	{ "out-iface", 'o', "IF", 0, "as given to masquerade (required)" },
+	FW_WAIT,
+	{ 0 }
+};
+
+static const struct lsec_opt fw_list_opts[] = {
+	{ "commands", 0, NULL, 0, "print lsec commands that recreate the rules" },
+	{ 0 }
+};
+
+static const struct lsec_opt fw_flush_opts[] = {
+	FW_WAIT,
+	{ 0 }
+};
+
 static const struct lsec_cmd fw_cmds[] = {
+	{ "allow", "PORT[/PROTO]",
+	  "accept incoming traffic to a port (tcp and udp unless PROTO)",
+	  cmd_fw_allow, fw_allow_opts, .flags = LSEC_CMD_MUTATES,
+	  .min_args = 1, .max_args = 1 },
+	{ "block", "[ADDR...]",
+	  "drop traffic from (or to) addresses and networks", cmd_fw_block,
+	  fw_block_opts, .flags = LSEC_CMD_MUTATES, .min_args = 0,
+	  .max_args = -1 },
+	{ "deny", "PORT[/PROTO]",
+	  "drop incoming traffic to a port (tcp and udp unless PROTO)",
+	  cmd_fw_deny, fw_deny_opts, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "flush", NULL, "remove all of lsec's rules and chains, nothing else",
+	  cmd_fw_flush, fw_flush_opts, .flags = LSEC_CMD_MUTATES,
+	  .max_args = 0 },
+	{ "forward", "PORT[/PROTO]",
+	  "forward a local port to another address (DNAT)", cmd_fw_forward,
+	  fw_forward_opts, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "list", NULL, "show lsec's rules with packet and byte counters",
+	  cmd_fw_list, fw_list_opts, .max_args = 0 },
+	{ "masquerade", NULL,
+	  "rewrite the source of traffic leaving an interface (source NAT)",
+	  cmd_fw_masquerade, fw_masquerade_opts, .flags = LSEC_CMD_MUTATES,
+	  .max_args = 0 },
+	{ "status", NULL,
+	  "backend, lsec's chains and hooks, rule counts, warnings",
+	  cmd_fw_status, NULL, .max_args = 0 },
+	{ "unblock", "[ADDR...]", "remove blocks of addresses and networks",
+	  cmd_fw_unblock, fw_unblock_opts, .flags = LSEC_CMD_MUTATES,
+	  .min_args = 0, .max_args = -1 },
+	{ "unforward", "PORT[/PROTO]", "remove a port forward",
+	  cmd_fw_unforward, fw_unforward_opts, .flags = LSEC_CMD_MUTATES,
+	  .min_args = 1, .max_args = 1 },
+	{ "unmasquerade", NULL, "remove a masquerade rule",
+	  cmd_fw_unmasquerade, fw_unmasquerade_opts,
+	  .flags = LSEC_CMD_MUTATES, .max_args = 0 },
 	{ 0 }
 };
 

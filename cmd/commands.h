@@ -10,6 +10,17 @@ extern const struct lsec_cmd lsec_root;
 int cmd_version(struct lsec_ctx *ctx);
 
 /* fw.c */
+int cmd_fw_allow(struct lsec_ctx *ctx);
+int cmd_fw_block(struct lsec_ctx *ctx);
+int cmd_fw_deny(struct lsec_ctx *ctx);
+int cmd_fw_flush(struct lsec_ctx *ctx);
+int cmd_fw_forward(struct lsec_ctx *ctx);
+int cmd_fw_list(struct lsec_ctx *ctx);
+int cmd_fw_masquerade(struct lsec_ctx *ctx);
+int cmd_fw_status(struct lsec_ctx *ctx);
+int cmd_fw_unblock(struct lsec_ctx *ctx);
+int cmd_fw_unforward(struct lsec_ctx *ctx);
+int cmd_fw_unmasquerade(struct lsec_ctx *ctx);
 
 /* sandbox.c */
 
