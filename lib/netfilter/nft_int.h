@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the nf_tables backend (lib/netfilter/nft*.c). */
+#ifndef LSEC_NFT_INT_H
+#define LSEC_NFT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <stdio.h>
+
+#include "lsec/inet.h"
+#include "lsec/netfilter.h"
+#include "nft_json.h"
+
+/* nft keeps at most 128 bytes of a comment (rule or element). */
+#define LSEC_NFT_COMMENT_MAX 128
+
+/* Called for each element; timeout/expires in ms (0 = none). */
+typedef int (*lsec_nft_elem_fn)(const struct lsec_inet_prefix *p,
+				uint64_t timeout_ms, uint64_t expires_ms,
+				const char *comment, void *userdata);
+
+/* Dump table inet TABLE's set SET (keys of bytes 4 or 16); interval sets
+ * are folded back into prefixes.  Returns 0 or a negative errno (-ENOENT
+ * when the set does not exist). */
+int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
+		      bool interval, lsec_nft_elem_fn fn, void *userdata);
+
+/* Run an nft command (one transaction) with the given output flags; *out
+ * gets the output buffer (valid until the next run). */
+int lsec_nft_run(struct lsec_nf_backend *b, const char *cmd, unsigned flags,
+		 const char **out, struct lsec_err *e);
+/* The rule's nft text after "add rule inet lsec CHAIN ". */
+int lsec_nft_rule_render(const struct lsec_nf_rule *r, FILE *f,
+			 struct lsec_err *e);
+/* A JSON "rule" object: 0 lsec rule (comment borrowed from rule), 1 an
+ * lsec-set rule (*setref borrowed), -1 anything else. */
+int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r,
+			const char **setref);
+void lsec_nft_put_table(FILE *f);
+void lsec_nft_put_chain(FILE *f, enum lsec_nf_chain c);
+void lsec_nft_put_set(FILE *f, const char *name, bool v6, bool interval);
+/* Named blocklists present in the table (for flush's count). */
+int lsec_nft_blocklist_count(struct lsec_nf_backend *b);
+
+#endif
