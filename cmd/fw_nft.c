@@ -409,7 +409,8 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 		lsec_json_string(&ctx->j, "blocklist", name);
 		lsec_json_uint(&ctx->j, "added", res.added);
 		lsec_json_uint(&ctx->j, "removed", res.removed);
-		if (!streq(action, "create") && !streq(action, "flush"))
+		if (!streq(action, "create") && !streq(action, "flush") &&
+		    res.entries != (size_t)-1)
 			lsec_json_uint(&ctx->j, "entries", res.entries);
 		cli_json_end(ctx);
 	} else if (!res.changed) {
@@ -421,9 +422,12 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 		cli_say(ctx, "%sblocklist %s removed (%zu entries)\n",
 			ctx->check ? "(check) would be: " : "", name, res.removed);
 	} else {
-		cli_say(ctx, "%s%zu added, %zu removed, %zu entries\n",
+		cli_say(ctx, "%s%zu added, %zu removed",
 			ctx->check ? "(check) would be: " : "", res.added,
-			res.removed, res.entries);
+			res.removed);
+		if (res.entries != (size_t)-1)
+			cli_say(ctx, ", %zu entries", res.entries);
+		cli_say(ctx, "\n");
 	}
 out:
 	free(a.v);

@@ -133,8 +133,7 @@ struct lsec_nf_backend {
 	bool listed;
 	bool table;
 	bool chain[LSEC_NF_CHAIN_MAX];
-	bool set[NSETS];     /* the set exists */
-	bool setrule[NSETS]; /* ... and its rule */
+	bool set[NSETS];     /* the block set exists (and its rule) */
 	struct handle *h;
 	size_t nh, caph;
 };
@@ -239,15 +238,16 @@ static int nft_open(const struct lsec_nf_open_opts *o,
 		}
 		b->lockfd = r;
 	}
-	/* Does nf_tables answer at all? */
-	r = lsec_nft_run(b, "list tables", 0, NULL, e);
+	/* Does nf_tables answer at all?  (Over netlink: libnftables' `list
+	 * tables` would load every set element.) */
+	r = lsec_nft_tables(NULL, NULL);
 	if (r < 0) {
-		if (r == -EPERM)
+		if (r == -EPERM || r == -EACCES)
 			lsec_err_set(e, EPERM,
 				     "reading nf_tables needs root (or CAP_NET_ADMIN)");
 		else
 			lsec_err_set(e, EOPNOTSUPP,
-				     "nf_tables is not available: %s", e->msg);
+				     "nf_tables is not available: %s", strerror(-r));
 		nft_close(b);
 		return -e->code;
 	}
@@ -628,48 +628,58 @@ static struct jv *table_json(struct lsec_nf_backend *b, bool *absent,
 	return doc;
 }
 
+static int mark_set(const char *name, uint64_t timeout_ms, uint32_t flags,
+		    void *userdata)
+{
+	struct lsec_nf_backend *b = userdata;
+	char n[64];
+	int s;
+
+	for (s = 0; s < NSETS; s++) {
+		set_name(s, n, sizeof(n));
+		if (streq(n, name))
+			b->set[s] = true;
+	}
+	return 0;
+}
+
 static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 		    struct lsec_err *e)
 {
 	struct jv *doc;
-	const struct jv *items;
+	const struct jv *items = NULL;
 	bool absent;
 	size_t i;
-	int c, r = 0, s;
+	int c, r, s;
 
 	b->nh = 0;
 	b->table = false;
 	memset(b->chain, 0, sizeof(b->chain));
 	memset(b->set, 0, sizeof(b->set));
-	memset(b->setrule, 0, sizeof(b->setrule));
 	b->listed = true;
 	doc = table_json(b, &absent, e);
-	if (!doc)
-		return absent ? 0 : -e->code;
-	b->table = true;
+	if (!doc && !absent)
+		return -e->code;
+	b->table = !absent;
+	/* the block sets: names over netlink (listing that table through
+	 * libnftables would load every element) */
+	r = lsec_nft_sets(LSEC_NFT_BLOCK_TABLE, mark_set, b);
+	if (r < 0) {
+		lsec_jv_free(doc);
+		return lsec_err_set(e, -r, "nf_tables: reading table %s: %s",
+				    LSEC_NFT_BLOCK_TABLE, strerror(-r));
+	}
 	items = lsec_jv_get(doc, "nftables");
 	if (!items || items->t != JV_ARR)
 		items = NULL;
 	for (i = 0; items && i < items->n; i++) {
-		const struct jv *o = &items->v[i], *x;
-		char name[64];
+		const struct jv *x = lsec_jv_get(&items->v[i], "chain");
 
-		if ((x = lsec_jv_get(o, "chain"))) {
-			c = chain_by_name(lsec_jv_str(lsec_jv_get(x, "name")));
-			if (c >= 0)
-				b->chain[c] = true;
-		} else if ((x = lsec_jv_get(o, "set"))) {
-			const char *sn = lsec_jv_str(lsec_jv_get(x, "name"));
-
-			for (s = 0; s < NSETS; s++) {
-				set_name(s, name, sizeof(name));
-				if (streq(sn, name))
-					b->set[s] = true;
-			}
-		}
+		if (x && (c = chain_by_name(lsec_jv_str(lsec_jv_get(x, "name")))) >= 0)
+			b->chain[c] = true;
 	}
-	/* chain by chain: the sets' elements (their rules are on top), then
-	 * the chain's rules in order */
+	/* chain by chain: the block sets' elements (their chains run first),
+	 * then the chain's rules in order */
 	for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++) {
 		unsigned other = 0;
 
@@ -680,7 +690,7 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 			if (s >> 3 != c || !b->set[s])
 				continue;
 			set_name(s, name, sizeof(name));
-			r = lsec_nft_set_read(LSEC_NFT_TABLE, name,
+			r = lsec_nft_set_read(LSEC_NFT_BLOCK_TABLE, name,
 					      (s >> 1) & 1 ? 16 : 4, s & 1,
 					      elem_to_rule, &ec);
 			if (r == -ENOENT)
@@ -692,7 +702,6 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 		for (i = 0; items && i < items->n && r >= 0; i++) {
 			const struct jv *x = lsec_jv_get(&items->v[i], "rule");
 			const struct jv *h;
-			const char *setref = NULL;
 			struct lsec_nf_rule rule;
 			char text[64];
 			int t;
@@ -700,20 +709,8 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 			if (!x || chain_by_name(lsec_jv_str(lsec_jv_get(x, "chain"))) != c)
 				continue;
 			h = lsec_jv_get(x, "handle");
-			t = lsec_nft_rule_parse(x, c, &rule, &setref);
-			if (t == 2)
-				continue; /* a named blocklist's rule */
-			if (t == 1) {
-				for (s = 0; s < NSETS; s++) {
-					char name[64];
-
-					set_name(s, name, sizeof(name));
-					if (streq(setref, name))
-						b->setrule[s] = true;
-				}
-				continue;
-			}
-			if (t < 0) {
+			t = lsec_nft_rule_parse(x, c, &rule, NULL);
+			if (t != 0) {
 				lsec_nf_key_init(&rule.k, 0, (enum lsec_nf_chain)c,
 						 LSEC_NF_OTHER);
 				rule.k.other_id = (uint16_t)++other;
@@ -758,10 +755,11 @@ void lsec_nft_put_chain(FILE *f, enum lsec_nf_chain c)
 		chain_names[c], chain_specs[c]);
 }
 
-void lsec_nft_put_set(FILE *f, const char *name, bool v6, bool interval)
+static void put_block_set(FILE *f, const char *name, bool v6, bool interval)
 {
 	fprintf(f,
-		"add set inet " LSEC_NFT_TABLE " %s { type %s; flags %stimeout; }\n",
+		"add set inet " LSEC_NFT_BLOCK_TABLE
+		" %s { type %s; flags %stimeout; }\n",
 		name, v6 ? "ipv6_addr" : "ipv4_addr", interval ? "interval," : "");
 }
 
@@ -793,8 +791,8 @@ static int put_set_elems(FILE *f, const char *verb, int s,
 			continue;
 		if (first) {
 			set_name(s, name, sizeof(name));
-			fprintf(f, "%s element inet " LSEC_NFT_TABLE " %s { ", verb,
-				name);
+			fprintf(f, "%s element inet " LSEC_NFT_BLOCK_TABLE " %s { ",
+				verb, name);
 		}
 		if (*verb == 'a' && (q = check_comment(r->comment, e)) < 0)
 			return q;
@@ -814,7 +812,7 @@ static void put_set_rule(FILE *f, int s)
 
 	set_name(s, name, sizeof(name));
 	fprintf(f,
-		"insert rule inet " LSEC_NFT_TABLE " %s %s %s @%s counter drop "
+		"add rule inet " LSEC_NFT_BLOCK_TABLE " %s %s %s @%s counter drop "
 		"comment \"lsec-set\"\n",
 		chain_names[chain], v6 ? "ip6" : "ip", dst ? "daddr" : "saddr",
 		name);
@@ -825,8 +823,8 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, i;
-	bool need_chain[LSEC_NF_CHAIN_MAX] = { 0 };
-	bool need_set[NSETS] = { 0 };
+	bool need_chain[LSEC_NF_CHAIN_MAX] = { 0 }, need_bchain[3] = { 0 };
+	bool need_set[NSETS] = { 0 }, rules = false, sets = false;
 	FILE *f;
 	int r = 0, s, c;
 
@@ -846,15 +844,30 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 	for (i = 0; i < p->add.n; i++) {
 		const struct lsec_nf_key *k = &p->add.v[i].k;
 
-		if (k->chain < LSEC_NF_CHAIN_MAX)
-			need_chain[k->chain] = true;
-		if ((s = set_of_key(k)) >= 0)
-			need_set[s] = true;
+		if ((s = set_of_key(k)) >= 0) {
+			need_set[s] = sets = true;
+			need_bchain[s >> 3] = true;
+		} else if (k->chain < LSEC_NF_CHAIN_MAX) {
+			need_chain[k->chain] = rules = true;
+		}
 	}
-	lsec_nft_put_table(f);
-	for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
-		if (need_chain[c])
-			lsec_nft_put_chain(f, c);
+	if (rules) {
+		lsec_nft_put_table(f);
+		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
+			if (need_chain[c])
+				lsec_nft_put_chain(f, c);
+	}
+	if (sets) {
+		fputs("add table inet " LSEC_NFT_BLOCK_TABLE
+		      " { comment \"lsec fw block\"; }\n", f);
+		for (c = 0; c < 3; c++)
+			if (need_bchain[c])
+				fprintf(f,
+					"add chain inet " LSEC_NFT_BLOCK_TABLE
+					" %s { type filter hook %s priority filter - "
+					"11; policy accept; }\n",
+					chain_names[c], chain_names[c]);
+	}
 	/* deletions first: rules by handle, elements per set */
 	for (i = 0; i < p->del.n && r >= 0; i++) {
 		const struct lsec_nf_key *k = &p->del.v[i].k;
@@ -877,10 +890,11 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 
 		if (!need_set[s])
 			continue;
-		set_name(s, name, sizeof(name));
-		lsec_nft_put_set(f, name, (s >> 1) & 1, s & 1);
-		if (!b->setrule[s])
+		if (!b->set[s]) {
+			set_name(s, name, sizeof(name));
+			put_block_set(f, name, (s >> 1) & 1, s & 1);
 			put_set_rule(f, s);
+		}
 		r = put_set_elems(f, "add", s, &p->add, e);
 	}
 	for (i = 0; i < p->add.n && r >= 0; i++) {
@@ -907,23 +921,44 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 static int nft_flush(struct lsec_nf_backend *b, bool check,
 		     struct lsec_nf_ruleset *removed, struct lsec_err *e)
 {
+	_cleanup_free_ char *buf = NULL;
+	char **names = NULL;
+	size_t len = 0, nn = 0, i;
+	bool block = false;
 	int r, n = 0, c, s;
+	FILE *f;
 
 	r = nft_list(b, removed, e);
+	if (r >= 0)
+		r = lsec_nft_bl_names(b, &names, &nn, e);
 	if (r < 0)
 		return r;
-	if (!b->table)
-		return 0;
 	for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
 		n += b->chain[c];
 	for (s = 0; s < NSETS; s++)
-		n += b->set[s];
-	n += lsec_nft_blocklist_count(b);
-	if (!n)
-		n = 1; /* the table itself */
-	if (check)
+		block |= b->set[s];
+	n += (int)nn + block;
+	if (!n && b->table)
+		n = 1; /* the empty table itself */
+	if (check || !n) {
+		lsec_nft_names_free(names, nn);
 		return n;
-	r = lsec_nft_run(b, "delete table inet " LSEC_NFT_TABLE, 0, NULL, e);
+	}
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		lsec_nft_names_free(names, nn);
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	}
+	if (b->table)
+		fputs("delete table inet " LSEC_NFT_TABLE "\n", f);
+	if (block)
+		fputs("delete table inet " LSEC_NFT_BLOCK_TABLE "\n", f);
+	for (i = 0; i < nn; i++)
+		fprintf(f, "delete table inet " LSEC_NFT_BL_PREFIX "%s\n", names[i]);
+	lsec_nft_names_free(names, nn);
+	if (fclose(f) != 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	r = lsec_nft_run(b, buf, 0, NULL, e);
 	b->listed = false;
 	return r < 0 ? r : n;
 }
@@ -963,6 +998,10 @@ static int nft_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 		st->fam[fi].available = true;
 		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
 			st->fam[fi].chain[c] = st->fam[fi].hooked[c] = b->chain[c];
+	for (c = 0; c < NSETS; c++)
+		if (b->set[c])
+			for (fi = 0; fi < 2; fi++)
+				st->fam[fi].chain[c >> 3] = st->fam[fi].hooked[c >> 3] = true;
 	}
 	for (i = 0; i < rs.n; i++) {
 		const struct lsec_nf_key *k = &rs.v[i].k;

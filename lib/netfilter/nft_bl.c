@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Named blocklists in nf_tables.  A list NAME is four sets in table inet
- * lsec -- bl_NAME_4 and bl_NAME_6 (plain hash sets: adding or removing one
- * address costs milliseconds at any size) and bl_NAME_4_net, bl_NAME_6_net
- * (interval sets, for CIDRs) -- all with per-element timeouts, and one rule
- * per set in the input and forward chains dropping its sources (comment
- * "lsec-blocklist NAME").  Every change is one transaction; a refresh
- * (--replace) adds and deletes only the difference, atomically.
+ * Named blocklists in nf_tables.  A list NAME is its own table,
+ * `table inet lsec_bl_NAME`, holding four sets -- v4 and v6 (plain hash
+ * sets: adding or removing one address costs milliseconds at any size) and
+ * v4_net, v6_net (interval sets, for CIDRs) -- all with per-element
+ * timeouts, and base chains input and forward (priority filter - 12) with one
+ * counting drop rule per set.  A table of its own because libnftables loads
+ * every element of a table's sets to list any of its rules: lsec's rules in
+ * `table inet lsec` stay quick to list however long the lists grow, and the
+ * elements are read over netlink directly (nft_elem.c).  Every change is one
+ * transaction; a refresh (--replace) adds and deletes only the difference,
+ * atomically; removing the list is deleting its table.
  */
 #include "nft_int.h"
 
@@ -73,10 +77,14 @@ const struct lsec_bl_ops *lsec_bl_ops_for(const struct lsec_nf_backend_ops *o)
 }
 
 /* kind: bit 1 = IPv6, bit 0 = CIDR (interval set) */
-static void bl_set(const char *name, int kind, char *buf, size_t n)
+static void bl_set(int kind, char *buf, size_t n)
 {
-	snprintf(buf, n, "bl_%s_%c%s", name, kind & 2 ? '6' : '4',
-		 kind & 1 ? "_net" : "");
+	snprintf(buf, n, "v%c%s", kind & 2 ? '6' : '4', kind & 1 ? "_net" : "");
+}
+
+static void bl_table(const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, LSEC_NFT_BL_PREFIX "%s", name);
 }
 
 static int kind_of(const struct lsec_inet_prefix *p)
@@ -85,66 +93,35 @@ static int kind_of(const struct lsec_inet_prefix *p)
 	       (p->len < (p->family == 6 ? 128 : 32) ? 1 : 0);
 }
 
-/* What the table holds: lists (from set names), their default timeouts,
- * and the handles of their rules. */
-struct bl_state {
-	struct jv *doc;
-	const struct jv *items;
+struct bl_info {
+	bool exists;
+	uint64_t timeout_ms;
 };
 
-static int bl_state(struct lsec_nf_backend *b, struct bl_state *st,
-		    struct lsec_err *e)
+static int info_set(const char *name, uint64_t timeout_ms, uint32_t flags,
+		    void *userdata)
 {
-	const char *out = NULL;
-	int r;
+	struct bl_info *i = userdata;
 
-	memset(st, 0, sizeof(*st));
-	r = lsec_nft_run(b, "list table inet " LSEC_NFT_TABLE,
-			 NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE |
-				 NFT_CTX_OUTPUT_TERSE,
-			 &out, e);
-	if (r == -ENOENT) {
-		lsec_err_clear(e);
-		return 0;
+	if (streq(name, "v4")) {
+		i->exists = true;
+		i->timeout_ms = timeout_ms;
 	}
-	if (r < 0)
-		return r;
-	st->doc = lsec_jv_parse(out);
-	if (!st->doc)
-		return lsec_err_set(e, EIO, "nf_tables: cannot parse the JSON listing");
-	st->items = lsec_jv_get(st->doc, "nftables");
-	if (st->items && st->items->t != JV_ARR)
-		st->items = NULL;
 	return 0;
 }
 
-/* The set object called name, or NULL. */
-static const struct jv *find_set(const struct bl_state *st, const char *name)
+static int bl_info(const char *name, struct bl_info *info, struct lsec_err *e)
 {
-	size_t i;
+	char t[64];
+	int r;
 
-	for (i = 0; st->items && i < st->items->n; i++) {
-		const struct jv *x = lsec_jv_get(&st->items->v[i], "set");
-
-		if (x && streq(lsec_jv_str(lsec_jv_get(x, "name")), name))
-			return x;
-	}
-	return NULL;
-}
-
-static bool bl_exists(const struct bl_state *st, const char *name)
-{
-	char s[64];
-
-	bl_set(name, 0, s, sizeof(s));
-	return find_set(st, s) != NULL;
-}
-
-static uint64_t set_timeout(const struct jv *set)
-{
-	const struct jv *t = lsec_jv_get(set, "timeout");
-
-	return t && t->t == JV_NUM && t->i > 0 ? (uint64_t)t->i * 1000 : 0;
+	memset(info, 0, sizeof(*info));
+	bl_table(name, t, sizeof(t));
+	r = lsec_nft_sets(t, info_set, info);
+	if (r < 0)
+		return lsec_err_set(e, -r, "nf_tables: reading the sets of %s: %s",
+				    t, strerror(-r));
+	return 0;
 }
 
 static void put_timeout(FILE *f, uint64_t ms)
@@ -157,33 +134,33 @@ static void put_timeout(FILE *f, uint64_t ms)
 
 static void put_bl_create(FILE *f, const char *name, uint64_t timeout_ms)
 {
-	static const enum lsec_nf_chain chains[] = { LSEC_NF_INPUT,
-						     LSEC_NF_FORWARD };
-	char s[64];
+	static const char *const hooks[] = { "input", "forward" };
+	char s[64], t[64];
 	size_t c;
 	int k;
 
-	lsec_nft_put_table(f);
-	for (c = 0; c < ELEMENTSOF(chains); c++)
-		lsec_nft_put_chain(f, chains[c]);
+	bl_table(name, t, sizeof(t));
+	fprintf(f, "add table inet %s { comment \"lsec blocklist\"; }\n", t);
+	for (c = 0; c < ELEMENTSOF(hooks); c++)
+		fprintf(f,
+			"add chain inet %s %s { type filter hook %s priority "
+			"filter - 12; policy accept; }\n",
+			t, hooks[c], hooks[c]);
 	for (k = 0; k < 4; k++) {
-		bl_set(name, k, s, sizeof(s));
-		fprintf(f, "add set inet " LSEC_NFT_TABLE
-			   " %s { type %s; flags %stimeout; ",
-			s, k & 2 ? "ipv6_addr" : "ipv4_addr", k & 1 ? "interval," : "");
+		bl_set(k, s, sizeof(s));
+		fprintf(f, "add set inet %s %s { type %s; flags %stimeout; ", t, s,
+			k & 2 ? "ipv6_addr" : "ipv4_addr", k & 1 ? "interval," : "");
 		if (timeout_ms) {
 			fputs("timeout ", f);
 			put_timeout(f, timeout_ms);
 			fputs("; ", f);
 		}
 		fputs("}\n", f);
-		for (c = 0; c < ELEMENTSOF(chains); c++)
+		for (c = 0; c < ELEMENTSOF(hooks); c++)
 			fprintf(f,
-				"insert rule inet " LSEC_NFT_TABLE
-				" %s %s saddr @%s counter drop comment "
-				"\"lsec-blocklist %s\"\n",
-				lsec_nft_chain_name(chains[c]), k & 2 ? "ip6" : "ip",
-				s, name);
+				"add rule inet %s %s %s saddr @%s counter drop "
+				"comment \"lsec-blocklist %s\"\n",
+				t, hooks[c], k & 2 ? "ip6" : "ip", s, name);
 	}
 }
 
@@ -191,21 +168,19 @@ static int nft_bl_create(struct lsec_nf_backend *b, const char *name,
 			 uint64_t timeout_ms, bool check,
 			 struct lsec_bl_result *res, struct lsec_err *e)
 {
-	struct bl_state st;
 	_cleanup_free_ char *buf = NULL;
+	struct bl_info info;
 	size_t len = 0;
 	FILE *f;
 	int r;
 
 	memset(res, 0, sizeof(*res));
 	r = lsec_bl_check_name(name, e);
+	if (r >= 0)
+		r = bl_info(name, &info, e);
 	if (r < 0)
 		return r;
-	r = bl_state(b, &st, e);
-	if (r < 0)
-		return r;
-	res->changed = !bl_exists(&st, name);
-	lsec_jv_free(st.doc);
+	res->changed = !info.exists;
 	if (!res->changed || check)
 		return 0;
 	f = open_memstream(&buf, &len);
@@ -241,12 +216,13 @@ static int collect(const struct lsec_inet_prefix *p, uint64_t timeout_ms,
 
 static int read_entries(const char *name, struct lsec_bl *l, struct lsec_err *e)
 {
-	char s[64];
+	char s[64], t[64];
 	int k, r;
 
+	bl_table(name, t, sizeof(t));
 	for (k = 0; k < 4; k++) {
-		bl_set(name, k, s, sizeof(s));
-		r = lsec_nft_set_read(LSEC_NFT_TABLE, s, k & 2 ? 16 : 4, k & 1,
+		bl_set(k, s, sizeof(s));
+		r = lsec_nft_set_read(t, s, k & 2 ? 16 : 4, k & 1,
 				      collect, l);
 		if (r == -ENOENT)
 			continue;
@@ -272,7 +248,9 @@ static void put_elems(FILE *f, const char *verb, const char *name,
 {
 	int k;
 	size_t i;
+	char t[64];
 
+	bl_table(name, t, sizeof(t));
 	for (k = 0; k < 4; k++) {
 		bool first = true;
 		char s[64], a[64];
@@ -281,9 +259,8 @@ static void put_elems(FILE *f, const char *verb, const char *name,
 			if (kind_of(v[i]) != k)
 				continue;
 			if (first) {
-				bl_set(name, k, s, sizeof(s));
-				fprintf(f, "%s element inet " LSEC_NFT_TABLE " %s { ",
-					verb, s);
+				bl_set(k, s, sizeof(s));
+				fprintf(f, "%s element inet %s %s { ", verb, t, s);
 			} else {
 				fputs(", ", f);
 			}
@@ -308,6 +285,58 @@ static int no_list(const char *name, struct lsec_err *e)
 			      name, name);
 }
 
+/* Inputs up to this many are checked with point lookups instead of
+ * reading the whole list: one add to a list of 100,000 stays cheap. */
+#define POINT_MAX 1000
+
+/* exists[i]: is want->v[i] in the list?  cur gets what was read (the whole
+ * list when full). */
+static int find_existing(const char *name, const struct lsec_bl *want,
+			 bool full, bool *exists, struct lsec_bl *cur,
+			 struct lsec_err *e)
+{
+	_cleanup_free_ const struct lsec_inet_prefix **keys = NULL;
+	_cleanup_free_ bool *found = NULL;
+	char t[64], s[64];
+	size_t i, nk;
+	int k, r;
+
+	if (full) {
+		r = read_entries(name, cur, e);
+		for (i = 0; r >= 0 && i < want->n; i++)
+			exists[i] = has(cur, &want->v[i].p);
+		return r;
+	}
+	keys = calloc(want->n + 1, sizeof(*keys));
+	found = calloc(want->n + 1, sizeof(*found));
+	if (!keys || !found)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	bl_table(name, t, sizeof(t));
+	for (k = 0; k < 4; k++) {
+		for (i = nk = 0; i < want->n; i++)
+			if (kind_of(&want->v[i].p) == k)
+				keys[nk++] = &want->v[i].p;
+		if (!nk)
+			continue;
+		bl_set(k, s, sizeof(s));
+		if (k & 1) { /* CIDRs: read the (usually short) interval set */
+			r = lsec_nft_set_read(t, s, k & 2 ? 16 : 4, true, collect, cur);
+			qsort(cur->v, cur->n, sizeof(cur->v[0]), cmp_prefix);
+			for (i = 0; r >= 0 && i < nk; i++)
+				found[i] = has(cur, keys[i]);
+		} else {
+			r = lsec_nft_set_lookup(t, s, k & 2 ? 16 : 4, keys, nk, found);
+		}
+		if (r < 0)
+			return lsec_err_set(e, -r, "nf_tables: reading set %s: %s", s,
+					    strerror(-r));
+		for (i = nk = 0; i < want->n; i++)
+			if (kind_of(&want->v[i].p) == k)
+				exists[i] = found[nk++];
+	}
+	return 0;
+}
+
 static int change(struct lsec_nf_backend *b, const char *name,
 		  const struct lsec_inet_prefix *v, size_t n,
 		  uint64_t timeout_ms, bool add, bool replace, bool check,
@@ -315,29 +344,22 @@ static int change(struct lsec_nf_backend *b, const char *name,
 {
 	struct lsec_bl cur = { 0 }, want = { 0 };
 	_cleanup_free_ const struct lsec_inet_prefix **ins = NULL, **outs = NULL;
+	_cleanup_free_ bool *exists = NULL;
 	_cleanup_free_ char *buf = NULL;
-	size_t i, nin = 0, nout = 0, len = 0;
-	struct bl_state st;
+	size_t i, j, nin = 0, nout = 0, len = 0;
+	struct bl_info info;
+	bool full;
 	FILE *f = NULL;
 	int r;
 
 	memset(res, 0, sizeof(*res));
 	r = lsec_bl_check_name(name, e);
+	if (r >= 0)
+		r = bl_info(name, &info, e);
 	if (r < 0)
 		return r;
-	r = bl_state(b, &st, e);
-	if (r < 0)
-		return r;
-	if (!bl_exists(&st, name)) {
-		lsec_jv_free(st.doc);
+	if (!info.exists)
 		return no_list(name, e);
-	}
-	lsec_jv_free(st.doc);
-	r = read_entries(name, &cur, e);
-	ins = calloc(n + 1, sizeof(*ins));
-	outs = calloc((replace ? cur.n : n) + 1, sizeof(*outs));
-	if (r >= 0 && (!ins || !outs))
-		r = lsec_err_set(e, ENOMEM, "out of memory");
 	for (i = 0; r >= 0 && i < n; i++) {
 		struct lsec_bl_entry en = { .p = v[i] };
 
@@ -346,14 +368,32 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	}
 	if (r < 0)
 		goto out;
-	qsort(want.v, want.n, sizeof(want.v[0]), cmp_prefix);
-	/* fold duplicates of the input */
+	/* sort and fold duplicates of the input */
+	if (want.n)
+		qsort(want.v, want.n, sizeof(want.v[0]), cmp_prefix);
+	for (i = j = 0; i < want.n; i++)
+		if (!j || cmp_prefix(&want.v[j - 1], &want.v[i]) != 0)
+			want.v[j++] = want.v[i];
+	want.n = j;
+	full = replace || want.n > POINT_MAX;
+	exists = calloc(want.n + 1, sizeof(*exists));
+	if (!exists) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	r = find_existing(name, &want, full, exists, &cur, e);
+	if (r < 0)
+		goto out;
+	ins = calloc(want.n + 1, sizeof(*ins));
+	outs = calloc((replace ? cur.n : want.n) + 1, sizeof(*outs));
+	if (!ins || !outs) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < want.n; i++) {
-		if (i && cmp_prefix(&want.v[i - 1], &want.v[i]) == 0)
-			continue;
-		if (add && !has(&cur, &want.v[i].p))
+		if (add && !exists[i])
 			ins[nin++] = &want.v[i].p;
-		else if (!add && has(&cur, &want.v[i].p))
+		else if (!add && exists[i])
 			outs[nout++] = &want.v[i].p;
 	}
 	if (replace)
@@ -362,7 +402,7 @@ static int change(struct lsec_nf_backend *b, const char *name,
 				outs[nout++] = &cur.v[i].p;
 	res->added = nin;
 	res->removed = nout;
-	res->entries = cur.n + nin - nout;
+	res->entries = full ? cur.n + nin - nout : (size_t)-1;
 	res->changed = nin || nout;
 	if (!res->changed || check)
 		goto out;
@@ -399,72 +439,101 @@ static int nft_bl_del(struct lsec_nf_backend *b, const char *name,
 	return change(b, name, v, n, 0, false, false, check, res, e);
 }
 
-/* Lists in the table: names from the bl_NAME_4 sets. */
+/* The blocklist tables: "table inet lsec_bl_NAME" lines of `list tables`
+ * (the text listing does not load set elements; JSON does). */
+struct names {
+	char **v;
+	size_t n;
+};
+
+static int bl_name(const char *table, uint64_t t, uint32_t f, void *userdata)
+{
+	struct names *nm = userdata;
+	size_t pl = strlen(LSEC_NFT_BL_PREFIX);
+	char **nv;
+
+	if (strncmp(table, LSEC_NFT_BL_PREFIX, pl) || !table[pl] ||
+	    strlen(table + pl) > LSEC_BL_NAME_MAX)
+		return 0;
+	nv = realloc(nm->v, (nm->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	nm->v = nv;
+	nm->v[nm->n] = strdup(table + pl);
+	if (!nm->v[nm->n])
+		return -ENOMEM;
+	nm->n++;
+	return 0;
+}
+
+/* The blocklist tables "lsec_bl_NAME", over netlink (libnftables' `list
+ * tables` loads every set element of every table first). */
+int lsec_nft_bl_names(struct lsec_nf_backend *b, char ***ret, size_t *ret_n,
+		      struct lsec_err *e)
+{
+	struct names nm = { 0 };
+	int r = lsec_nft_tables(bl_name, &nm);
+
+	if (r < 0) {
+		lsec_nft_names_free(nm.v, nm.n);
+		*ret = NULL;
+		*ret_n = 0;
+		return lsec_err_set(e, -r, "nf_tables: listing tables: %s",
+				    strerror(-r));
+	}
+	*ret = nm.v;
+	*ret_n = nm.n;
+	return 0;
+}
+
+void lsec_nft_names_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int nft_bl_list(struct lsec_nf_backend *b, const char *name,
 		       bool entries, struct lsec_bl **ret, size_t *ret_n,
 		       struct lsec_err *e)
 {
-	struct bl_state st;
 	struct lsec_bl *v = NULL;
-	size_t i, n = 0, j;
+	char **names = NULL;
+	size_t i, n = 0, nn = 0;
 	int r;
 
 	*ret = NULL;
 	*ret_n = 0;
 	if (name && (r = lsec_bl_check_name(name, e)) < 0)
 		return r;
-	r = bl_state(b, &st, e);
+	r = lsec_nft_bl_names(b, &names, &nn, e);
 	if (r < 0)
 		return r;
-	for (i = 0; st.items && i < st.items->n && r >= 0; i++) {
-		const struct jv *x = lsec_jv_get(&st.items->v[i], "set");
-		const char *sn = x ? lsec_jv_str(lsec_jv_get(x, "name")) : NULL;
-		size_t l = sn ? strlen(sn) : 0;
-		struct lsec_bl *nv;
+	v = calloc(nn + 1, sizeof(*v));
+	if (!v)
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+	for (i = 0; r >= 0 && i < nn; i++) {
+		struct bl_info info;
+		char t[64];
 
-		if (!sn || l < 6 || strncmp(sn, "bl_", 3) || strcmp(sn + l - 2, "_4") ||
-		    l - 5 > LSEC_BL_NAME_MAX)
+		if (name && !streq(name, names[i]))
 			continue;
-		if (name && (strlen(name) != l - 5 || strncmp(sn + 3, name, l - 5)))
+		r = bl_info(names[i], &info, e);
+		if (r < 0 || !info.exists)
 			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
-			r = lsec_err_set(e, ENOMEM, "out of memory");
-			break;
-		}
-		v = nv;
-		memset(&v[n], 0, sizeof(v[n]));
-		memcpy(v[n].name, sn + 3, l - 5);
-		v[n].timeout_ms = set_timeout(x);
+		snprintf(v[n].name, sizeof(v[n].name), "%s", names[i]);
+		v[n].timeout_ms = info.timeout_ms;
+		bl_table(names[i], t, sizeof(t));
+		(void)lsec_nft_table_packets(t, &v[n].packets);
+		if (entries)
+			r = read_entries(names[i], &v[n], e);
 		n++;
 	}
-	/* drop counters of the lists' rules */
-	for (i = 0; st.items && i < st.items->n && r >= 0; i++) {
-		const struct jv *x = lsec_jv_get(&st.items->v[i], "rule"), *ex;
-		const char *c = x ? lsec_jv_str(lsec_jv_get(x, "comment")) : NULL;
-
-		if (!c || strncmp(c, "lsec-blocklist ", 15))
-			continue;
-		ex = lsec_jv_get(x, "expr");
-		for (j = 0; j < n; j++) {
-			size_t k;
-
-			if (!streq(c + 15, v[j].name))
-				continue;
-			for (k = 0; ex && ex->t == JV_ARR && k < ex->n; k++) {
-				const struct jv *cnt = lsec_jv_get(&ex->v[k], "counter");
-				const struct jv *p = lsec_jv_get(cnt, "packets");
-
-				if (p && p->t == JV_NUM)
-					v[j].packets += (uint64_t)p->i;
-			}
-		}
-	}
-	lsec_jv_free(st.doc);
+	lsec_nft_names_free(names, nn);
 	if (r >= 0 && name && !n)
 		r = no_list(name, e);
-	for (j = 0; r >= 0 && entries && j < n; j++)
-		r = read_entries(v[j].name, &v[j], e);
 	if (r < 0) {
 		lsec_bl_free(v, n);
 		return r;
@@ -479,71 +548,26 @@ static int nft_bl_destroy(struct lsec_nf_backend *b, const char *name,
 			  struct lsec_err *e)
 {
 	struct lsec_bl cur = { 0 };
-	struct bl_state st;
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, i;
-	FILE *f;
-	int r, k;
+	struct bl_info info;
+	char cmd[128], t[64];
+	int r;
 
 	memset(res, 0, sizeof(*res));
 	r = lsec_bl_check_name(name, e);
-	if (r < 0)
-		return r;
-	r = bl_state(b, &st, e);
-	if (r < 0)
-		return r;
-	if (!bl_exists(&st, name)) {
-		lsec_jv_free(st.doc);
-		return 0; /* absent already: no change */
-	}
+	if (r >= 0)
+		r = bl_info(name, &info, e);
+	if (r < 0 || !info.exists)
+		return r < 0 ? r : 0; /* absent already: no change */
 	r = read_entries(name, &cur, e);
 	res->removed = cur.n;
 	free(cur.v);
 	res->changed = true;
 	if (r < 0 || check)
-		goto out;
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		r = lsec_err_set(e, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; st.items && i < st.items->n; i++) {
-		const struct jv *x = lsec_jv_get(&st.items->v[i], "rule");
-		const char *c = x ? lsec_jv_str(lsec_jv_get(x, "comment")) : NULL;
-		const struct jv *h = x ? lsec_jv_get(x, "handle") : NULL;
-
-		if (!c || strncmp(c, "lsec-blocklist ", 15) || !streq(c + 15, name) ||
-		    !h || h->t != JV_NUM)
-			continue;
-		fprintf(f, "delete rule inet " LSEC_NFT_TABLE " %s handle %lld\n",
-			lsec_jv_str(lsec_jv_get(x, "chain")), (long long)h->i);
-	}
-	for (k = 0; k < 4; k++) {
-		char s[64];
-
-		bl_set(name, k, s, sizeof(s));
-		if (find_set(&st, s))
-			fprintf(f, "delete set inet " LSEC_NFT_TABLE " %s\n", s);
-	}
-	if (fclose(f) != 0) {
-		r = lsec_err_set(e, ENOMEM, "out of memory");
-		goto out;
-	}
-	r = lsec_nft_run(b, buf, 0, NULL, e);
-out:
-	lsec_jv_free(st.doc);
+		return r < 0 ? r : 0;
+	bl_table(name, t, sizeof(t));
+	snprintf(cmd, sizeof(cmd), "delete table inet %s", t);
+	r = lsec_nft_run(b, cmd, 0, NULL, e);
 	return r < 0 ? r : 0;
-}
-
-int lsec_nft_blocklist_count(struct lsec_nf_backend *b)
-{
-	struct lsec_bl *v = NULL;
-	size_t n = 0;
-
-	if (nft_bl_list(b, NULL, false, &v, &n, NULL) < 0)
-		return 0;
-	lsec_bl_free(v, n);
-	return (int)n;
 }
 
 const struct lsec_bl_ops lsec_bl_nft_ops = {

@@ -9,6 +9,7 @@
 #include "nft_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,7 +73,7 @@ static int parse_elem(const struct nlattr *nest, struct elems *out)
 		out->cap = cap;
 	}
 	el = &out->v[out->n];
-	memset(el, 0, sizeof(*el));
+	memset(el, 0, offsetof(struct raw_elem, comment) + 1);
 	for (a = nla_data(nest); nla_ok(a, rem); a = nla_next(a, &rem)) {
 		switch (nla_type(a)) {
 		case NFTA_SET_ELEM_KEY: {
@@ -169,7 +170,11 @@ static void put_attr(char *buf, size_t *off, uint16_t type, const char *s)
 	*off += NLA_ALIGN(a->nla_len);
 }
 
-static int dump(const char *table, const char *set, struct elems *out)
+typedef int (*msg_fn)(const struct nlmsghdr *h, void *userdata);
+
+/* One netlink dump of nf_tables objects of type msg in table (and set). */
+static int nl_dump(uint16_t msg, const char *table, const char *set,
+		   msg_fn fn, void *userdata)
 {
 	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 					NETLINK_NETFILTER);
@@ -184,18 +189,21 @@ static int dump(const char *table, const char *set, struct elems *out)
 
 	if (fd < 0)
 		return -errno;
-	if (strlen(table) + strlen(set) > 256)
+	if ((table ? strlen(table) : 0) + (set ? strlen(set) : 0) > 256)
 		return -EINVAL;
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETSETELEM;
+	nlh->nlmsg_type = (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | msg);
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
 	nfg = NLMSG_DATA(nlh);
 	nfg->nfgen_family = NFPROTO_INET;
 	nfg->version = NFNETLINK_V0;
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
-	put_attr(req, &off, NFTA_SET_ELEM_LIST_TABLE, table);
-	put_attr(req, &off, NFTA_SET_ELEM_LIST_SET, set);
+	/* the table (and set) attributes are 1 and 2 in every message type */
+	if (table)
+		put_attr(req, &off, 1, table);
+	if (set)
+		put_attr(req, &off, 2, set);
 	nlh->nlmsg_len = (uint32_t)off;
 	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
@@ -205,7 +213,7 @@ static int dump(const char *table, const char *set, struct elems *out)
 	for (;;) {
 		ssize_t n = recv(fd, buf, RECV_BUF, 0);
 		const struct nlmsghdr *h;
-		int len;
+		int len, r;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -222,14 +230,122 @@ static int dump(const char *table, const char *set, struct elems *out)
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *err = NLMSG_DATA(h);
 
-				if (err->error)
-					return err->error;
-				return 0;
+				return err->error;
 			}
-			if (parse_msg(h, out) < 0)
-				return -ENOMEM;
+			r = fn(h, userdata);
+			if (r < 0)
+				return r;
 		}
 	}
+}
+
+/* The attributes of an nf_tables message. */
+static const struct nlattr *msg_attrs(const struct nlmsghdr *h, int *rem)
+{
+	*rem = (int)h->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(sizeof(struct nfgenmsg));
+	return (const struct nlattr *)((const char *)NLMSG_DATA(h) +
+				       NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+}
+
+static uint64_t nla_u64(const struct nlattr *a)
+{
+	uint64_t v = 0;
+
+	if (nla_len(a) >= 8)
+		memcpy(&v, nla_data(a), 8);
+	return be64toh(v);
+}
+
+static int elems_msg(const struct nlmsghdr *h, void *userdata)
+{
+	return parse_msg(h, userdata) < 0 ? -ENOMEM : 0;
+}
+
+static int dump(const char *table, const char *set, struct elems *out)
+{
+	return nl_dump(NFT_MSG_GETSETELEM, table, set, elems_msg, out);
+}
+
+struct sets_ctx {
+	lsec_nft_set_fn fn;
+	void *userdata;
+};
+
+static int sets_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct sets_ctx *c = userdata;
+	const struct nlattr *a;
+	char name[64] = "";
+	uint64_t timeout = 0;
+	uint32_t flags = 0;
+	int rem;
+
+	for (a = msg_attrs(h, &rem); nla_ok(a, rem); a = nla_next(a, &rem)) {
+		switch (nla_type(a)) {
+		case NFTA_SET_NAME:
+			snprintf(name, sizeof(name), "%.*s", nla_len(a),
+				 (const char *)nla_data(a));
+			break;
+		case NFTA_SET_TIMEOUT:
+			timeout = nla_u64(a);
+			break;
+		case NFTA_SET_FLAGS:
+			if (nla_len(a) >= 4) {
+				memcpy(&flags, nla_data(a), 4);
+				flags = be32toh(flags);
+			}
+			break;
+		}
+	}
+	return name[0] ? c->fn(name, timeout, flags, c->userdata) : 0;
+}
+
+int lsec_nft_sets(const char *table, lsec_nft_set_fn fn, void *userdata)
+{
+	struct sets_ctx c = { fn, userdata };
+	int r = nl_dump(NFT_MSG_GETSET, table, NULL, sets_msg, &c);
+
+	return r == -ENOENT ? 0 : r;
+}
+
+static int rules_msg(const struct nlmsghdr *h, void *userdata)
+{
+	uint64_t *packets = userdata;
+	const struct nlattr *a;
+	int rem;
+
+	for (a = msg_attrs(h, &rem); nla_ok(a, rem); a = nla_next(a, &rem)) {
+		const struct nlattr *l;
+		int r2;
+
+		if (nla_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		r2 = nla_len(a);
+		for (l = nla_data(a); nla_ok(l, r2); l = nla_next(l, &r2)) {
+			const struct nlattr *x, *d;
+			int r3 = nla_len(l), r4;
+			bool counter = false;
+
+			for (x = nla_data(l); nla_ok(x, r3); x = nla_next(x, &r3)) {
+				if (nla_type(x) == NFTA_EXPR_NAME)
+					counter = nla_len(x) >= 8 &&
+						  !strcmp(nla_data(x), "counter");
+				if (nla_type(x) != NFTA_EXPR_DATA || !counter)
+					continue;
+				r4 = nla_len(x);
+				for (d = nla_data(x); nla_ok(d, r4); d = nla_next(d, &r4))
+					if (nla_type(d) == NFTA_COUNTER_PACKETS)
+						*packets += nla_u64(d);
+			}
+		}
+	}
+	return 0;
+}
+
+int lsec_nft_table_packets(const char *table, uint64_t *packets)
+{
+	*packets = 0;
+	return nl_dump(NFT_MSG_GETRULE, table, NULL, rules_msg, packets);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -322,4 +438,133 @@ int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 out:
 	free(all.v);
 	return r;
+}
+
+static int tables_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct sets_ctx *c = userdata;
+	const struct nlattr *a;
+	char name[256] = "";
+	int rem;
+
+	for (a = msg_attrs(h, &rem); nla_ok(a, rem); a = nla_next(a, &rem))
+		if (nla_type(a) == NFTA_TABLE_NAME)
+			snprintf(name, sizeof(name), "%.*s", nla_len(a),
+				 (const char *)nla_data(a));
+	return name[0] && c->fn ? c->fn(name, 0, 0, c->userdata) : 0;
+}
+
+int lsec_nft_tables(lsec_nft_set_fn fn, void *userdata)
+{
+	struct sets_ctx c = { fn, userdata };
+
+	return nl_dump(NFT_MSG_GETTABLE, NULL, NULL, tables_msg, &c);
+}
+
+/* Append a nested attribute header at *off; returns its offset. */
+static size_t nest_begin(char *buf, size_t *off, uint16_t type)
+{
+	struct nlattr *a = (struct nlattr *)(buf + *off);
+	size_t at = *off;
+
+	a->nla_type = type | NLA_F_NESTED;
+	*off += NLA_HDRLEN;
+	return at;
+}
+
+static void nest_end(char *buf, size_t off, size_t at)
+{
+	((struct nlattr *)(buf + at))->nla_len = (uint16_t)(off - at);
+}
+
+#define LOOKUP_BATCH 512
+
+int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
+			const struct lsec_inet_prefix *const *v, size_t n,
+			bool *present)
+{
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+					NETLINK_NETFILTER);
+	_cleanup_free_ char *req = NULL, *buf = NULL;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint32_t seq0 = (uint32_t)time(NULL) << 8;
+	size_t done = 0, i;
+	int rcvbuf = 1 << 22;
+
+	if (fd < 0)
+		return -errno;
+	if (strlen(table) + strlen(set) > 256)
+		return -EINVAL;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	req = malloc(LOOKUP_BATCH * 640);
+	buf = malloc(RECV_BUF);
+	if (!req || !buf)
+		return -ENOMEM;
+	while (done < n) {
+		size_t batch = n - done < LOOKUP_BATCH ? n - done : LOOKUP_BATCH;
+		size_t off = 0, got = 0;
+
+		for (i = 0; i < batch; i++) {
+			struct nlmsghdr *nlh = (struct nlmsghdr *)(req + off);
+			struct nfgenmsg *nfg;
+			size_t start = off, l1, l2, l3;
+			struct nlattr *d;
+
+			memset(nlh, 0, 640);
+			nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETSETELEM;
+			nlh->nlmsg_flags = NLM_F_REQUEST;
+			nlh->nlmsg_seq = seq0 + (uint32_t)(done + i);
+			nfg = NLMSG_DATA(nlh);
+			nfg->nfgen_family = NFPROTO_INET;
+			nfg->version = NFNETLINK_V0;
+			off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+			put_attr(req, &off, NFTA_SET_ELEM_LIST_TABLE, table);
+			put_attr(req, &off, NFTA_SET_ELEM_LIST_SET, set);
+			l1 = nest_begin(req, &off, NFTA_SET_ELEM_LIST_ELEMENTS);
+			l2 = nest_begin(req, &off, NFTA_LIST_ELEM);
+			l3 = nest_begin(req, &off, NFTA_SET_ELEM_KEY);
+			d = (struct nlattr *)(req + off);
+			d->nla_type = NFTA_DATA_VALUE;
+			d->nla_len = (uint16_t)(NLA_HDRLEN + bytes);
+			memcpy(req + off + NLA_HDRLEN, v[done + i]->addr, bytes);
+			off += NLA_ALIGN(d->nla_len);
+			nest_end(req, off, l3);
+			nest_end(req, off, l2);
+			nest_end(req, off, l1);
+			nlh->nlmsg_len = (uint32_t)(off - start);
+			present[done + i] = false;
+		}
+		if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			return -errno;
+		while (got < batch) {
+			ssize_t rn = recv(fd, buf, RECV_BUF, 0);
+			const struct nlmsghdr *h;
+			int len;
+
+			if (rn < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			len = (int)rn;
+			for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+			     h = NLMSG_NEXT(h, len)) {
+				size_t idx = h->nlmsg_seq - seq0;
+
+				if (idx < done || idx >= done + batch)
+					continue;
+				if (h->nlmsg_type == NLMSG_ERROR) {
+					const struct nlmsgerr *err = NLMSG_DATA(h);
+
+					if (err->error && err->error != -ENOENT)
+						return err->error;
+				} else {
+					present[idx] = true;
+				}
+				got++;
+			}
+		}
+		done += batch;
+	}
+	return 0;
 }

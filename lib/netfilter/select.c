@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <nftables/libnftables.h>
-
 #include "lsec/cleanup.h"
 #include "lsec/nft.h"
 #include "lsec/util.h"
+#include "nft_int.h"
 
 const struct lsec_nf_backend_ops *lsec_nf_other(const struct lsec_nf_backend_ops *ops)
 {
@@ -43,16 +42,7 @@ const struct lsec_nf_backend_ops *lsec_nf_auto(const char *ipt, bool nft_ok,
 
 static bool nft_answers(void)
 {
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	bool ok;
-
-	if (!nft)
-		return false;
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
-	ok = nft_run_cmd_from_buffer(nft, "list tables") == 0;
-	nft_ctx_free(nft);
-	return ok;
+	return lsec_nft_tables(NULL, NULL) >= 0;
 }
 
 static const struct lsec_nf_backend_ops *by_name(const char *s)

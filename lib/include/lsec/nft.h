@@ -14,8 +14,12 @@
 #include "lsec/inet.h"
 #include "lsec/netfilter.h"
 
-/* lsec's nf_tables table: `table inet lsec`. */
+/* lsec's nf_tables tables: its rules in `table inet lsec`, the sets of
+ * `lsec fw block` in `table inet lsec_block`, each named blocklist in
+ * `table inet lsec_bl_NAME`. */
 #define LSEC_NFT_TABLE "lsec"
+#define LSEC_NFT_BLOCK_TABLE "lsec_block"
+#define LSEC_NFT_BL_PREFIX "lsec_bl_"
 
 extern const struct lsec_nf_backend_ops lsec_nf_nft_ops;
 
@@ -71,7 +75,8 @@ struct lsec_bl {
 
 struct lsec_bl_result {
 	bool changed;
-	size_t added, removed, entries; /* entries: after the change */
+	size_t added, removed;
+	size_t entries; /* after the change; (size_t)-1: not counted */
 };
 
 struct lsec_bl_ops {
