@@ -58,7 +58,7 @@ void lsec_nf_legacy_survey(struct lsec_nf_status *st);
 
 /* ---- blocklists ---- */
 
-#define LSEC_BL_NAME_MAX 24
+#define LSEC_BL_NAME_MAX 20 /* ipset names: "lsec-NAME-4-t" fit in 31 */
 
 struct lsec_bl_entry {
 	struct lsec_inet_prefix p;
