@@ -21,8 +21,8 @@
 	  "wait for the xtables lock (forever, or up to SECONDS); without "  \
 	  "it, fail at once if another program holds it" }
 #define FW_BACKEND                                                           \
-	{ "backend", 0, "auto|nft|legacy", 0,                                \
-	  "nf_tables or legacy iptables (default: $LSEC_FW_BACKEND, "       \
+	{ "backend", 0, "BACKEND", 0,                                        \
+	  "auto, nft or legacy (default: $LSEC_FW_BACKEND, then "           \
 	  "/etc/lsec/fw.conf, else auto: what the system's iptables uses)" }
 #define FW_COMMENT                                                           \
 	{ "comment", 0, "TEXT", 0,                                           \
@@ -130,7 +130,8 @@ static const struct lsec_opt fw_blocklist_opts[] = {
 	{ 0 }
 };
 static const struct lsec_opt fw_migrate_opts[] = {
-	{ "to", 0, "nft|legacy", 0, "the backend to move lsec's rules to (required)" },
+	{ "to", 0, "BACKEND", 0,
+	  "nft or legacy: the backend to move lsec's rules to (required)" },
 	FW_WAIT,
 	{ 0 }
 };
