@@ -580,14 +580,16 @@ struct elem_ctx {
 	int idx;
 };
 
-static int elem_to_rule(const struct lsec_inet_prefix *p, uint64_t timeout_ms,
-			uint64_t expires_ms, const char *comment, void *userdata)
+static int elem_to_rule(const struct lsec_inet_prefix *p,
+			const struct lsec_nft_elem *el, void *userdata)
 {
 	struct elem_ctx *c = userdata;
 	int chain = c->idx >> 3, dst = (c->idx >> 2) & 1;
-	struct lsec_nf_rule r = { .comment = (char *)(comment && *comment
-							  ? comment
-							  : LSEC_NF_TAG) };
+	struct lsec_nf_rule r = { .comment = (char *)(el->comment[0]
+							  ? el->comment
+							  : LSEC_NF_TAG),
+				  .packets = el->packets,
+				  .bytes = el->bytes };
 
 	lsec_nf_key_init(&r.k, p->family, (enum lsec_nf_chain)chain,
 			 LSEC_NF_DROP);
@@ -759,7 +761,7 @@ static void put_block_set(FILE *f, const char *name, bool v6, bool interval)
 {
 	fprintf(f,
 		"add set inet " LSEC_NFT_BLOCK_TABLE
-		" %s { type %s; flags %stimeout; }\n",
+		" %s { type %s; flags %stimeout; counter; }\n",
 		name, v6 ? "ipv6_addr" : "ipv4_addr", interval ? "interval," : "");
 }
 

@@ -205,11 +205,11 @@ static int cmp_prefix(const void *a, const void *b)
 	return memcmp(x->p.addr, y->p.addr, 16);
 }
 
-static int collect(const struct lsec_inet_prefix *p, uint64_t timeout_ms,
-		   uint64_t expires_ms, const char *comment, void *userdata)
+static int collect(const struct lsec_inet_prefix *p,
+		   const struct lsec_nft_elem *el, void *userdata)
 {
-	struct lsec_bl_entry en = { .p = *p, .timeout_ms = timeout_ms,
-				    .expires_ms = expires_ms };
+	struct lsec_bl_entry en = { .p = *p, .timeout_ms = el->timeout_ms,
+				    .expires_ms = el->expires_ms };
 
 	return lsec_bl_entry_add(userdata, &en) < 0 ? -ENOMEM : 0;
 }

@@ -48,7 +48,7 @@ struct raw_elem {
 	uint8_t key[16];
 	uint8_t klen;
 	bool end;
-	uint64_t timeout, expires;
+	uint64_t timeout, expires, packets, bytes;
 	char comment[LSEC_NFT_COMMENT_MAX];
 };
 
@@ -56,6 +56,30 @@ struct elems {
 	struct raw_elem *v;
 	size_t n, cap;
 };
+
+static uint64_t nla_u64(const struct nlattr *a);
+
+/* A counter expression's values (nested NFTA_EXPR_NAME, NFTA_EXPR_DATA). */
+static void parse_counter(const struct nlattr *expr, struct raw_elem *el)
+{
+	const struct nlattr *x, *d;
+	int r = nla_len(expr), r2;
+	bool counter = false;
+
+	for (x = nla_data(expr); nla_ok(x, r); x = nla_next(x, &r)) {
+		if (nla_type(x) == NFTA_EXPR_NAME)
+			counter = nla_len(x) >= 8 && !strcmp(nla_data(x), "counter");
+		if (nla_type(x) != NFTA_EXPR_DATA || !counter)
+			continue;
+		r2 = nla_len(x);
+		for (d = nla_data(x); nla_ok(d, r2); d = nla_next(d, &r2)) {
+			if (nla_type(d) == NFTA_COUNTER_PACKETS)
+				el->packets += nla_u64(d);
+			else if (nla_type(d) == NFTA_COUNTER_BYTES)
+				el->bytes += nla_u64(d);
+		}
+	}
+}
 
 static int parse_elem(const struct nlattr *nest, struct elems *out)
 {
@@ -108,6 +132,18 @@ static int parse_elem(const struct nlattr *nest, struct elems *out)
 					el->expires = be64toh(v);
 			}
 			break;
+		case NFTA_SET_ELEM_EXPR:
+			parse_counter(a, el);
+			break;
+		case NFTA_SET_ELEM_EXPRESSIONS: {
+			const struct nlattr *l;
+			int r2 = nla_len(a);
+
+			for (l = nla_data(a); nla_ok(l, r2); l = nla_next(l, &r2))
+				if (nla_type(l) == NFTA_LIST_ELEM)
+					parse_counter(l, el);
+			break;
+		}
 		case NFTA_SET_ELEM_USERDATA: {
 			/* TLVs: type (u8), length (u8), value; 0 = comment */
 			const uint8_t *p = nla_data(a), *end = p + nla_len(a);
@@ -386,9 +422,21 @@ static bool is_prefix(const uint8_t *start, const uint8_t *end, unsigned bytes,
 	return carry == 0 && memcmp(last, end, bytes) == 0;
 }
 
+static const struct lsec_nft_elem *elem_info(const struct raw_elem *r,
+					     struct lsec_nft_elem *i)
+{
+	i->timeout_ms = r->timeout;
+	i->expires_ms = r->expires;
+	i->packets = r->packets;
+	i->bytes = r->bytes;
+	i->comment = r->comment;
+	return i;
+}
+
 int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 		      bool interval, lsec_nft_elem_fn fn, void *userdata)
 {
+	struct lsec_nft_elem info;
 	struct elems all = { 0 };
 	size_t i, j, nstart = 0;
 	int r;
@@ -402,8 +450,7 @@ int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 						      .len = (uint8_t)(bytes * 8) };
 
 			memcpy(p.addr, all.v[i].key, bytes);
-			r = fn(&p, all.v[i].timeout, all.v[i].expires,
-			       all.v[i].comment, userdata);
+			r = fn(&p, elem_info(&all.v[i], &info), userdata);
 		}
 		goto out;
 	}
@@ -433,7 +480,7 @@ int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 			continue; /* a range lsec did not write */
 		p.len = (uint8_t)len;
 		memcpy(p.addr, s->key, bytes);
-		r = fn(&p, s->timeout, s->expires, s->comment, userdata);
+		r = fn(&p, elem_info(s, &info), userdata);
 	}
 out:
 	free(all.v);

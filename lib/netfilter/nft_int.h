@@ -16,10 +16,14 @@
 /* nft keeps at most 128 bytes of a comment (rule or element). */
 #define LSEC_NFT_COMMENT_MAX 128
 
-/* Called for each element; timeout/expires in ms (0 = none). */
+struct lsec_nft_elem {
+	uint64_t timeout_ms, expires_ms; /* 0 = none */
+	uint64_t packets, bytes;         /* the element's counter, if any */
+	const char *comment;             /* "" if none */
+};
+/* Called for each element. */
 typedef int (*lsec_nft_elem_fn)(const struct lsec_inet_prefix *p,
-				uint64_t timeout_ms, uint64_t expires_ms,
-				const char *comment, void *userdata);
+				const struct lsec_nft_elem *el, void *userdata);
 
 /* Dump table inet TABLE's set SET (keys of bytes 4 or 16); interval sets
  * are folded back into prefixes.  Returns 0 or a negative errno (-ENOENT
