@@ -160,7 +160,7 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 		     const struct lsec_nf_ruleset *absent,
 		     const struct warnings *w)
 {
-	const struct lsec_nf_backend_ops *ops = lsec_nf_backend_find(NULL);
+	const struct lsec_nf_backend_ops *ops = fw_backend_pick(ctx, true);
 	struct lsec_nf_open_opts o = { .write = !ctx->check };
 	struct lsec_nf_backend *b = NULL;
 	struct lsec_nf_ruleset cur = { 0 };
@@ -169,6 +169,8 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 	unsigned i;
 	int r;
 
+	if (!ops)
+		return -ctx->err.code;
 	r = wait_ms(ctx, &o.wait_ms);
 	if (r < 0)
 		return r;
@@ -464,7 +466,9 @@ static int open_read(struct lsec_ctx *ctx, const struct lsec_nf_backend_ops **op
 {
 	struct lsec_nf_open_opts o = { 0 };
 
-	*ops = lsec_nf_backend_find(NULL);
+	*ops = fw_backend_pick(ctx, false);
+	if (!*ops)
+		return -ctx->err.code;
 	return (*ops)->open(&o, b, &ctx->err);
 }
 
@@ -535,12 +539,14 @@ out:
 
 int cmd_fw_flush(struct lsec_ctx *ctx)
 {
-	const struct lsec_nf_backend_ops *ops = lsec_nf_backend_find(NULL);
+	const struct lsec_nf_backend_ops *ops = fw_backend_pick(ctx, true);
 	struct lsec_nf_open_opts o = { .write = !ctx->check };
 	struct lsec_nf_backend *b;
 	struct lsec_nf_ruleset removed = { 0 };
 	int r, n;
 
+	if (!ops)
+		return -ctx->err.code;
 	r = wait_ms(ctx, &o.wait_ms);
 	if (r < 0)
 		return r;
@@ -586,6 +592,7 @@ int cmd_fw_status(struct lsec_ctx *ctx)
 	if (ctx->json) {
 		cli_json_begin(ctx);
 		lsec_json_string(&ctx->j, "backend", st.backend);
+		fw_backend_explain(ctx);
 		lsec_json_object_begin(&ctx->j, "families");
 		for (fi = 0; fi < 2; fi++) {
 			unsigned total = 0;
@@ -619,6 +626,7 @@ int cmd_fw_status(struct lsec_ctx *ctx)
 		return 0;
 	}
 	cli_say(ctx, "backend: %s\n", st.backend);
+	fw_backend_explain(ctx);
 	for (fi = 0; fi < 2; fi++) {
 		bool any = false;
 

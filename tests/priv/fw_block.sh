@@ -1,11 +1,12 @@
-# lsec fw block/unblock on the legacy tables, with real traffic between two
-# namespaces: drop, --out, --reject, IPv6, --file, idempotence, --check,
-# --json, list, flush leaving others' rules alone.
+# lsec fw block/unblock with real traffic between two namespaces, once per
+# backend (legacy tables, nf_tables): drop, --out, --reject, IPv6, --file,
+# idempotence, --check, --json, list, flush leaving others' rules alone.
 . "$LSEC_SRC/tests/lib.sh"
 . "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
+fw_backends "$@"
 private_run "$@"
-command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+need_backend_tools
 netns_pair
 tcp_listen in_a 8080 "$T/a.log"
 
@@ -20,8 +21,13 @@ expect_eq "$(json_get "$OUT" 'len(d["added"])')" "1" "one rule added"
 expect_eq "$(json_get "$OUT" 'd["added"][0]["chain"]')" "LSEC-INPUT" "rule in LSEC-INPUT"
 expect_rc 1 "ping B->A dropped after block" in_b ping -c1 -W1 -q $ADDR_A
 expect_rc 124 "TCP B->A times out after block" tcp_connect in_b $ADDR_A 8080 1
-expect_match '^-A INPUT -m comment --comment lsec -j LSEC-INPUT$' "$(in_a iptables-legacy-save)" \
-	"single tagged jump from INPUT"
+if is_nft; then
+	expect_match 'ip saddr @input_src4 counter packets [0-9]+ bytes [0-9]+ drop' "$(fw_save in_a)" \
+		"the address is an element of lsec's set, matched by one rule"
+else
+	expect_match '^-A INPUT -m comment --comment lsec -j LSEC-INPUT$' "$(in_a iptables-legacy-save)" \
+		"single tagged jump from INPUT"
+fi
 n=$(rules_in in_a)
 
 # --- idempotence and --check ---
@@ -74,7 +80,11 @@ expect_rc 0 "block IPv6 peer" in_a "$LSEC" fw block $ADDR6_B
 expect_rc 1 "ping6 B->A dropped" in_b ping -6 -c1 -W1 -q $ADDR6_A
 expect_rc 124 "TCP over IPv6 times out" tcp_connect in_b $ADDR6_A 8080 1
 expect_rc 0 "IPv4 unaffected by the IPv6 block" in_b ping -c1 -W1 -q $ADDR_A
-expect_match '^-A LSEC-INPUT -s fd00:200::2/128' "$(in_a ip6tables-legacy-save)" "rule in ip6tables"
+if is_nft; then
+	expect_match 'elements = \{ fd00:200::2' "$(in_a nft list set inet lsec_block input_src6)" "address in the IPv6 set"
+else
+	expect_match '^-A LSEC-INPUT -s fd00:200::2/128' "$(in_a ip6tables-legacy-save)" "rule in ip6tables"
+fi
 expect_rc 0 "unblock IPv6 peer" in_a "$LSEC" fw unblock $ADDR6_B
 expect_rc 0 "ping6 works again" in_b ping -6 -c1 -W1 -q $ADDR6_A
 
@@ -93,19 +103,31 @@ expect_rc 0 "unblock --file" in_a "$LSEC" fw unblock --file "$T/list" 203.0.113.
 expect_eq "$(json_get "$OUT" 'len(d["removed"])')" "4" "unblock --file removed all four"
 
 # --- flush leaves others' rules alone ---
-in_a iptables-legacy -w -A INPUT -s 192.0.2.200 -j DROP
-in_a iptables-legacy -w -N OTHER
+if is_nft; then
+	in_a nft add table inet other
+	in_a nft add chain inet other input '{ type filter hook input priority 0; }'
+	in_a nft add rule inet other input ip saddr 192.0.2.200 drop
+else
+	in_a iptables-legacy -w -A INPUT -s 192.0.2.200 -j DROP
+	in_a iptables-legacy -w -N OTHER
+fi
 expect_rc 0 "block before flush" in_a "$LSEC" fw block 192.0.2.1 2001:db8::1 --both --comment "to flush"
 expect_rc 0 "flush" in_a "$LSEC" fw flush --json
 expect_eq "$(json_get "$OUT" 'd["changed"]')" "True" "flush reports changed"
-expect_no_match 'LSEC' "$(in_a iptables-legacy-save; in_a ip6tables-legacy-save)" "no lsec chain or jump left"
-expect_match '^-A INPUT -s 192.0.2.200/32 -j DROP$' "$(in_a iptables-legacy-save)" "others' rule kept"
-expect_match '^:OTHER' "$(in_a iptables-legacy-save)" "others' chain kept"
+if is_nft; then
+	expect_no_match 'lsec' "$(in_a nft list tables)" "no lsec table left"
+	expect_match 'ip saddr 192.0.2.200 drop' "$(in_a nft list table inet other)" "others' table and rule kept"
+else
+	expect_no_match 'LSEC' "$(in_a iptables-legacy-save; in_a ip6tables-legacy-save)" "no lsec chain or jump left"
+	expect_match '^-A INPUT -s 192.0.2.200/32 -j DROP$' "$(in_a iptables-legacy-save)" "others' rule kept"
+	expect_match '^:OTHER' "$(in_a iptables-legacy-save)" "others' chain kept"
+fi
 expect_rc 0 "flush again" in_a "$LSEC" fw flush --json
 expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "second flush: changed false"
 
 # --- status ---
 expect_rc 0 "status --json" in_a "$LSEC" fw status --json
 json_ok "$OUT" "status --json is one document"
-expect_eq "$(json_get "$OUT" 'd["backend"], d["families"]["ipv4"]["available"]')" "legacy True" "status names the backend"
+expect_eq "$(json_get "$OUT" 'd["backend"], d["families"]["ipv4"]["available"]')" "$LSEC_FW_BACKEND True" "status names the backend"
+expect_eq "$(json_get "$OUT" 'd["backend_source"]')" "LSEC_FW_BACKEND" "status says where the choice came from"
 finish

@@ -3,6 +3,10 @@
 # bad input (exit 2, nothing changed), not root (exit 4).
 . "$LSEC_SRC/tests/lib.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
+# The legacy backend's own machinery (xtables lock, iptables writers,
+# per-family commits): legacy only.
+export LSEC_FW_BACKEND=${LSEC_FW_BACKEND:-legacy}
+is_nft && skip "legacy-only test"
 private_run "$@"
 command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
 # One namespace is enough: no traffic here.
