@@ -198,7 +198,9 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 			_exit(LSEC_EXIT_RUN_FAIL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		for (i = 0; i < nctx; i++) {
+		/* refine (default allow) first: once the main filter is in,
+		 * seccomp(2) itself may be denied */
+		for (i = nctx - 1; i >= 0; i--) {
 			int lr = seccomp_load(ctx[i]);
 
 			if (lr < 0) {
