@@ -51,6 +51,13 @@ expect_eq "$(json_get "$(echo "$OUT" | tail -1)" 'd["traps"][0]["syscall"]')" "g
 expect_rc 3 "exit status of CMD passes through" $S run --deny mount -- sh -c 'exit 3'
 expect_rc 143 "128+N for signal N" $S run --deny mount -- sh -c 'kill -TERM $$'
 
+expect_rc 0 "no_new_privs set by default" $S run --deny mount -- grep -q 'NoNewPrivs:.*1' /proc/self/status
+if [ "$(id -u)" -eq 0 ]; then
+	expect_rc 0 "--no-new-privs=no (root)" $S run --no-new-privs=no --deny mount -- grep -q 'NoNewPrivs:.*0' /proc/self/status
+fi
+expect_rc 125 "--no-new-privs=maybe" $S run --no-new-privs=maybe --deny mount -- /bin/true
+expect_rc 0 "--log loads (SECCOMP_FILTER_FLAG_LOG)" $S run --log --deny mount -- /bin/true
+
 # ---- allowlist mode --------------------------------------------------------
 expect_rc 0 "allowlist: /bin/true" $S run --allow @system-service -- /bin/true
 expect_rc 0 "allowlist: ls" $S run --allow @system-service -- ls /
