@@ -316,10 +316,13 @@ int cmd_sandbox_export(struct lsec_ctx *ctx)
 		lsec_json_int(&ctx->j, "rules", (int64_t)(f.nmain + f.nrefine));
 		json_notes(ctx, f.notes, f.nnotes);
 		cli_json_end(ctx);
-	} else if (out && f.nrefine && fmt == LSEC_SC_BPF && !ctx->quiet) {
-		fprintf(stderr, "%s: note: %s holds two BPF programs (main, then "
-				"refine); load both, in that order\n",
-			ctx->path, out);
+	} else if (f.nrefine && fmt == LSEC_SC_OCI && !ctx->quiet) {
+		fprintf(stderr, "%s: note: this policy narrows an allowed syscall "
+				"with an argument rule ('%s'); lsec loads that as "
+				"a second filter, the OCI profile lists the rules "
+				"flat, and a runtime building one libseccomp filter "
+				"may reject the combination\n",
+			ctx->path, f.refine[0].origin);
 	}
 	return 0;
 }
