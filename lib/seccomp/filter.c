@@ -596,7 +596,7 @@ int lsec_sc_export(const struct lsec_sc_filter *f, enum lsec_sc_format fmt,
 	for (i = 0; i < nctx; i++) {
 		if (fmt == LSEC_SC_PFC) {
 			dprintf(fd, "# lsec: filter %d of %d (%s)\n", i + 1, nctx,
-				i ? "refine, loaded second" : "main, loaded first");
+				i ? "refine, loaded first" : "main, loaded second");
 			r = seccomp_export_pfc(ctx[i], fd);
 		} else
 			r = seccomp_export_bpf(ctx[i], fd);

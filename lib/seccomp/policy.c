@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,10 +275,14 @@ static int add_entry(struct lsec_sc_policy *p, bool allow, const char *ent,
 						name, name);
 				return lsec_err_input(
 					e,
-					"unknown syscall '%s' (not known to "
-					"libseccomp %s; see 'lsec sandbox "
-					"syscalls NAME')",
-					name, "on this system");
+					"unknown syscall '%s': libseccomp "
+					"%u.%u.%u does not know it (misspelt, "
+					"or newer than this libseccomp: an "
+					"allowlist denies what it cannot "
+					"name)",
+					name, seccomp_version()->major,
+					seccomp_version()->minor,
+					seccomp_version()->micro);
 			}
 		}
 		r = add_name(name, &a);
