@@ -411,13 +411,13 @@ static int kernel_interface(const struct lsec_aa_kernel *k,
 
 	if (k && k->fs) {
 		/* The stand-in has no features: use the ones the parser uses. */
-		_cleanup_free_ char *feat = NULL;
+		_cleanup_free_ char *own = NULL;
+		const char *feat;
 		struct stat st;
 
-		if (asprintf(&feat, "%s/features", k->fs) < 0)
+		if (asprintf(&own, "%s/features", k->fs) < 0)
 			return -ENOMEM;
-		if (stat(feat, &st) < 0)
-			strcpy(feat, "/usr/share/apparmor-features/features");
+		feat = stat(own, &st) == 0 ? own : "/usr/share/apparmor-features/features";
 		if (aa_features_new(&f, AT_FDCWD, feat) < 0)
 			return lsec_err_set(e, errno, "cannot read AppArmor features '%s': %s",
 					    feat, strerror(errno));
