@@ -382,10 +382,32 @@ void lsec_aa_perms_format(unsigned perms, char *buf, size_t len)
 
 /* ---- names ------------------------------------------------------------------ */
 
-static const struct {
+struct name_num {
 	const char *name;
-	int af;
-} families[] = {
+	int num;
+};
+
+static int num_from_name(const struct name_num *t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq(t[i].name, name))
+			return t[i].num;
+	return -1;
+}
+
+static const char *name_from_num(const struct name_num *t, size_t n, int num)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	return NULL;
+}
+
+static const struct name_num families[] = {
 	{ "unix", AF_UNIX },	     { "inet", AF_INET },
 	{ "ax25", AF_AX25 },	     { "ipx", AF_IPX },
 	{ "appletalk", AF_APPLETALK }, { "netrom", AF_NETROM },
@@ -412,28 +434,15 @@ static const struct {
 
 int lsec_aa_family_from_name(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(families); i++)
-		if (streq(families[i].name, name))
-			return families[i].af;
-	return -1;
+	return num_from_name(families, ELEMENTSOF(families), name);
 }
 
 const char *lsec_aa_family_name(int family)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(families); i++)
-		if (families[i].af == family)
-			return families[i].name;
-	return NULL;
+	return name_from_num(families, ELEMENTSOF(families), family);
 }
 
-static const struct {
-	const char *name;
-	int type;
-} socktypes[] = {
+static const struct name_num socktypes[] = {
 	{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM },
 	{ "seqpacket", SOCK_SEQPACKET }, { "rdm", SOCK_RDM },
 	{ "raw", SOCK_RAW }, { "packet", SOCK_PACKET },
@@ -441,22 +450,12 @@ static const struct {
 
 int lsec_aa_socktype_from_name(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(socktypes); i++)
-		if (streq(socktypes[i].name, name))
-			return socktypes[i].type;
-	return -1;
+	return num_from_name(socktypes, ELEMENTSOF(socktypes), name);
 }
 
 const char *lsec_aa_socktype_name(int type)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(socktypes); i++)
-		if (socktypes[i].type == type)
-			return socktypes[i].name;
-	return NULL;
+	return name_from_num(socktypes, ELEMENTSOF(socktypes), type);
 }
 
 bool lsec_aa_capability_valid(const char *name)
