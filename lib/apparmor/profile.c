@@ -458,25 +458,38 @@ const char *lsec_aa_socktype_name(int type)
 	return name_from_num(socktypes, ELEMENTSOF(socktypes), type);
 }
 
-bool lsec_aa_capability_valid(const char *name)
+/* In kernel order: the index is the capability's number. */
+static const char *const capabilities[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
+	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
+	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
+	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+	"audit_write", "audit_control", "setfcap", "mac_override",
+	"mac_admin", "syslog", "wake_alarm", "block_suspend",
+	"audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+int lsec_aa_capability_number(const char *name)
 {
-	static const char *const caps[] = {
-		"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
-		"kill", "setgid", "setuid", "setpcap", "linux_immutable",
-		"net_bind_service", "net_broadcast", "net_admin", "net_raw",
-		"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
-		"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-		"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
-		"audit_write", "audit_control", "setfcap", "mac_override",
-		"mac_admin", "syslog", "wake_alarm", "block_suspend",
-		"audit_read", "perfmon", "bpf", "checkpoint_restore",
-	};
 	size_t i;
 
-	for (i = 0; i < ELEMENTSOF(caps); i++)
-		if (streq(caps[i], name))
-			return true;
-	return false;
+	for (i = 0; i < ELEMENTSOF(capabilities); i++)
+		if (streq(capabilities[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *lsec_aa_capability_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < ELEMENTSOF(capabilities) ? capabilities[cap]
+								  : NULL;
+}
+
+bool lsec_aa_capability_valid(const char *name)
+{
+	return lsec_aa_capability_number(name) >= 0;
 }
 
 /* ---- freeing, picking ------------------------------------------------------- */

@@ -150,6 +150,9 @@ const char *lsec_aa_family_name(int family);
 int lsec_aa_socktype_from_name(const char *name);
 const char *lsec_aa_socktype_name(int type);
 bool lsec_aa_capability_valid(const char *name);
+/* "chown" -> CAP_CHOWN (0) ...; -1 if unknown. */
+int lsec_aa_capability_number(const char *name);
+const char *lsec_aa_capability_name(int cap);
 
 /* ---- kernel interface (kernel.c) ---- */
 
