@@ -211,6 +211,8 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("profile x {\n  /srv/My Site r,\n}\n", "t.prof:2", "quote paths");
+	expect_error("profile x {\n  /srv/a, r,\n}\n", "t.prof:2", "got ','");
+	expect_error("profile x {\n  /srv/a!b r,\n}\n", "t.prof:2", "unexpected '!'");
 	expect_error("profile x {\n\n  @{nope}/x r,\n}\n", "t.prof:3", "@{nope} is never declared");
 	expect_error("profile x {\n  /a rwa,\n}\n", "t.prof:2", "conflict 'a' and 'w'");
 	expect_error("profile x {\n  /a x,\n}\n", "t.prof:2", "exec qualifier");
