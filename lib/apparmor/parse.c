@@ -460,7 +460,7 @@ static int tok_pattern(struct parser *ps, struct cursor *c, const struct tok *t,
 				n = -EINVAL;
 				break;
 			}
-		lsec_strv_free(alts);
+		lsec_aa_strv_free(alts);
 		if (n < 0) {
 			r = err_at(ps, c, t,
 				   "path '%s' must be absolute (start with '/' or a variable that does)",
@@ -571,7 +571,7 @@ static int record_include(struct lsec_aa_policy *pol, const char *path)
 	return 0;
 }
 
-static void strv_freep(char ***v) { lsec_strv_free(*v); }
+static void strv_freep(char ***v) { lsec_aa_strv_free(*v); }
 
 static int name_cmp(const void *a, const void *b)
 {

@@ -13,7 +13,7 @@
 
 #define GLOB_META "*?[]{}^\\"
 
-void lsec_strv_free(char **v)
+void lsec_aa_strv_free(char **v)
 {
 	char **p;
 
@@ -207,14 +207,14 @@ int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret)
 	int r = expand_into(pattern, &sv);
 
 	if (r < 0) {
-		lsec_strv_free(sv.v);
+		lsec_aa_strv_free(sv.v);
 		return r;
 	}
 	*ret = sv.v;
 	return (int)sv.n;
 }
 
-bool lsec_aa_glob_match(const char *pattern, const char *path)
+bool lsec_aa_pattern_match(const char *pattern, const char *path)
 {
 	char **alts = NULL, **a;
 	bool hit = false;
@@ -225,7 +225,7 @@ bool lsec_aa_glob_match(const char *pattern, const char *path)
 		return false;
 	for (a = alts; a && *a && !hit; a++)
 		hit = match_simple(*a, path);
-	lsec_strv_free(alts);
+	lsec_aa_strv_free(alts);
 	return hit;
 }
 
@@ -553,7 +553,7 @@ const struct lsec_aa_profile *lsec_aa_policy_pick(const struct lsec_aa_policy *p
 		return NULL;
 	for (i = 0; exe && i < p->nprofiles; i++)
 		if (p->profiles[i].attach &&
-		    lsec_aa_glob_match(p->profiles[i].attach, exe))
+		    lsec_aa_pattern_match(p->profiles[i].attach, exe))
 			return &p->profiles[i];
 	return &p->profiles[0];
 }
