@@ -110,6 +110,27 @@ expect_rc 0 "deny inside an allowed tree" "$LSEC" profile run --explain "$T/tree
 expect_match "tree.prof:5: deny .*private.html r,$" "$ERR" "explain names the deny rule"
 expect_match "deny inside the allowed tree $D: .*NOT enforced" "$ERR" "explain says what was done"
 
+# With `profile gen` (the other half of this group) in the binary: a profile
+# generated from a real run is enforced, the program still works, and what
+# it never did is refused.
+if "$LSEC" profile gen --help >/dev/null 2>&1; then
+	cat >"$D/app.py" <<'EOF'
+import socket, sys
+print(open(sys.argv[1] + "/www/index.html").read().strip())
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+EOF
+	expect_rc 0 "profile gen for a small program" "$LSEC" profile gen -o "$T/real.prof" -- $PY "$D/app.py" "$D"
+	expect_rc 0 "the generated profile passes check" "$LSEC" profile check "$T/real.prof"
+	expect_rc 0 "the program still works under its generated profile" "$LSEC" profile run "$T/real.prof" -- $PY "$D/app.py" "$D"
+	expect_eq "$OUT" "<h1>hello</h1>" "its output"
+	expect_rc 1 "a socket family it never used" "$LSEC" profile run "$T/real.prof" -- $PY -c 'import socket; socket.socket(socket.AF_INET6)'
+	expect_match "PermissionError" "$ERR" "AF_INET6: EACCES"
+	if [ "$(id -u)" -eq 0 ]; then
+		expect_rc 1 "a file it never read (/etc/shadow)" "$LSEC" profile run "$T/real.prof" -- $PY -c 'open("/etc/shadow")'
+		expect_match "PermissionError.*/etc/shadow" "$ERR" "/etc/shadow: EACCES"
+	fi
+fi
+
 # exit codes and bad input
 expect_rc 127 "missing program" "$LSEC" profile run "$T/gen.prof" -- /nonexistent/prog
 expect_match "command not found" "$ERR" "missing program named"
