@@ -160,8 +160,25 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+static int parse_words(struct lsec_ctx *ctx, const struct lsec_cmd *root,
+		       int argc, char **argv);
+
 int cli_parse(struct lsec_ctx *ctx, const struct lsec_cmd *root, int argc,
 	      char **argv)
+{
+	int r = parse_words(ctx, root, argc, argv), i;
+
+	/* A usage error is reported as JSON too if --json was among the words
+	 * (best effort: the parse did not get far enough to know for sure). */
+	if (r < 0)
+		for (i = 1; i < argc && !streq(argv[i], "--"); i++)
+			if (streq(argv[i], "--json"))
+				ctx->json = true;
+	return r;
+}
+
+static int parse_words(struct lsec_ctx *ctx, const struct lsec_cmd *root,
+		       int argc, char **argv)
 {
 	const char *prog = base_name(argv[0]);
 	bool dashdash = false, help = false;
@@ -173,10 +190,6 @@ int cli_parse(struct lsec_ctx *ctx, const struct lsec_cmd *root, int argc,
 	ctx->optv = calloc(argc + 1, sizeof(*ctx->optv));
 	if (!ctx->argv || !ctx->optv)
 		return lsec_err_set(&ctx->err, ENOMEM, "out of memory");
-	/* Known before anything can fail, so errors come out as JSON too. */
-	for (i = 1; i < argc && !streq(argv[i], "--"); i++)
-		if (streq(argv[i], "--json"))
-			ctx->json = true;
 	/* Multicall: lsec-fw acts as "lsec fw". */
 	if (strncmp(prog, "lsec-", 5) == 0) {
 		ctx->group = cli_find(root->sub, prog + 5);
@@ -221,7 +234,7 @@ int cli_parse(struct lsec_ctx *ctx, const struct lsec_cmd *root, int argc,
 		}
 	}
 	ctx_path(ctx);
-	ctx->json = ctx->json || cli_flag(ctx, "json");
+	ctx->json = cli_flag(ctx, "json");
 	ctx->check = cli_flag(ctx, "check");
 	ctx->quiet = cli_flag(ctx, "quiet");
 	if (help || cli_flag(ctx, "help")) {
@@ -276,7 +289,8 @@ int cli_report(struct lsec_ctx *ctx, int r)
 	const char *msg = e->msg[0] ? e->msg : strerror(-r);
 	int code = lsec_exit_code(e, r);
 
-	if (ctx->verb && (ctx->verb->flags & LSEC_CMD_RUNS_PROGRAM))
+	if (ctx->verb && (ctx->verb->flags & LSEC_CMD_RUNS_PROGRAM) &&
+	    !(ctx->verb->flags & LSEC_CMD_OWN_STATUS))
 		code = LSEC_EXIT_RUN_FAIL; /* as env(1): lsec's own failure */
 	if (e->where[0])
 		fprintf(stderr, "%s: %s: %s\n", ctx->path, e->where, msg);

@@ -10,8 +10,26 @@ extern const struct lsec_cmd lsec_root;
 int cmd_version(struct lsec_ctx *ctx);
 
 /* fw.c */
+int cmd_fw_allow(struct lsec_ctx *ctx);
+int cmd_fw_block(struct lsec_ctx *ctx);
+int cmd_fw_deny(struct lsec_ctx *ctx);
+int cmd_fw_flush(struct lsec_ctx *ctx);
+int cmd_fw_forward(struct lsec_ctx *ctx);
+int cmd_fw_list(struct lsec_ctx *ctx);
+int cmd_fw_masquerade(struct lsec_ctx *ctx);
+int cmd_fw_status(struct lsec_ctx *ctx);
+int cmd_fw_unblock(struct lsec_ctx *ctx);
+int cmd_fw_unforward(struct lsec_ctx *ctx);
+int cmd_fw_unmasquerade(struct lsec_ctx *ctx);
 
 /* sandbox.c */
+int cmd_sandbox_check(struct lsec_ctx *ctx);
+int cmd_sandbox_explain(struct lsec_ctx *ctx);
+int cmd_sandbox_export(struct lsec_ctx *ctx);
+int cmd_sandbox_groups(struct lsec_ctx *ctx);
+int cmd_sandbox_import(struct lsec_ctx *ctx);
+int cmd_sandbox_run(struct lsec_ctx *ctx);
+int cmd_sandbox_syscalls(struct lsec_ctx *ctx);
 
 /* profile.c */
 int cmd_profile_check(struct lsec_ctx *ctx);
@@ -22,5 +40,7 @@ int cmd_profile_load(struct lsec_ctx *ctx);
 int cmd_profile_run(struct lsec_ctx *ctx);
 int cmd_profile_status(struct lsec_ctx *ctx);
 int cmd_profile_unload(struct lsec_ctx *ctx);
+/* profile_gen.c */
+int cmd_profile_gen(struct lsec_ctx *ctx);
 
 #endif

@@ -1,0 +1,1102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The legacy x_tables backend: libiptc (IPv4) and libip6tc (IPv6).
+ *
+ * Pitfalls handled here (see docs: research fw.md):
+ *  - libiptc takes no lock: we flock() the xtables lock file ourselves,
+ *    opened in this process, for the whole read-modify-commit.
+ *  - A commit the kernel refuses with EAGAIN (someone without the lock
+ *    changed the table) is redone on a fresh snapshot.
+ *  - DNAT is written as revision 2 (nf_nat_range2), as iptables 1.8 does, so
+ *    iptables-legacy-save can print it and -restore can read it back.
+ *  - insert/delete_num are 0-based; chain labels are char[32], zero-filled.
+ */
+#include "lsec/netfilter.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libiptc/libip6tc.h>
+#include <libiptc/libiptc.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_addrtype.h>
+#include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter_ipv4/ipt_REJECT.h>
+#include <linux/netfilter_ipv6/ip6t_REJECT.h>
+#include <nftables/libnftables.h>
+
+#include "lsec/cleanup.h"
+#include "lsec/util.h"
+
+/* ---- one interface over libiptc and libip6tc ---- */
+
+struct tc {
+	uint8_t family;
+	size_t entry_size; /* sizeof(struct ipt_entry) / ip6t_entry */
+	struct xtc_handle *(*init)(const char *table);
+	void (*free)(struct xtc_handle *h);
+	int (*commit)(struct xtc_handle *h);
+	int (*is_chain)(const char *chain, struct xtc_handle *h);
+	int (*create_chain)(const char *chain, struct xtc_handle *h);
+	int (*delete_chain)(const char *chain, struct xtc_handle *h);
+	int (*flush_entries)(const char *chain, struct xtc_handle *h);
+	int (*delete_num)(const char *chain, unsigned n, struct xtc_handle *h);
+	const char *(*first_chain)(struct xtc_handle *h);
+	const char *(*next_chain)(struct xtc_handle *h);
+	const char *(*strerror)(int err);
+	const void *(*first_rule)(const char *chain, struct xtc_handle *h);
+	const void *(*next_rule)(const void *prev, struct xtc_handle *h);
+	const char *(*get_target)(const void *e, struct xtc_handle *h);
+	int (*append)(const char *chain, const void *e, struct xtc_handle *h);
+	int (*insert)(const char *chain, const void *e, unsigned n,
+		      struct xtc_handle *h);
+};
+
+#define TC_WRAP(pfx, ent)                                                     \
+	static const void *pfx##_w_first(const char *c, struct xtc_handle *h) \
+	{                                                                     \
+		return pfx##_first_rule(c, h);                                \
+	}                                                                     \
+	static const void *pfx##_w_next(const void *p, struct xtc_handle *h)  \
+	{                                                                     \
+		return pfx##_next_rule(p, h);                                 \
+	}                                                                     \
+	static const char *pfx##_w_target(const void *e, struct xtc_handle *h) \
+	{                                                                     \
+		return pfx##_get_target(e, h);                                \
+	}                                                                     \
+	static int pfx##_w_append(const char *c, const void *e,              \
+				  struct xtc_handle *h)                       \
+	{                                                                     \
+		return pfx##_append_entry(c, e, h);                           \
+	}                                                                     \
+	static int pfx##_w_insert(const char *c, const void *e, unsigned n,  \
+				  struct xtc_handle *h)                       \
+	{                                                                     \
+		return pfx##_insert_entry(c, e, n, h);                        \
+	}                                                                     \
+	static const struct tc pfx##_tc = {                                   \
+		.entry_size = sizeof(struct ent),                             \
+		.init = pfx##_init,                                           \
+		.free = pfx##_free,                                           \
+		.commit = pfx##_commit,                                       \
+		.is_chain = pfx##_is_chain,                                   \
+		.create_chain = pfx##_create_chain,                           \
+		.delete_chain = pfx##_delete_chain,                           \
+		.flush_entries = pfx##_flush_entries,                         \
+		.delete_num = pfx##_delete_num_entry,                         \
+		.first_chain = pfx##_first_chain,                             \
+		.next_chain = pfx##_next_chain,                               \
+		.strerror = pfx##_strerror,                                   \
+		.first_rule = pfx##_w_first,                                  \
+		.next_rule = pfx##_w_next,                                    \
+		.get_target = pfx##_w_target,                                 \
+		.append = pfx##_w_append,                                     \
+		.insert = pfx##_w_insert,                                     \
+	}
+
+TC_WRAP(iptc, ipt_entry);
+TC_WRAP(ip6tc, ip6t_entry);
+
+static const struct tc *tc_of(int fi)
+{
+	return fi == 0 ? &iptc_tc : &ip6tc_tc;
+}
+
+static int fam_index(uint8_t family)
+{
+	return family == 6;
+}
+
+static int tbl_index(enum lsec_nf_chain c)
+{
+	return streq(lsec_nf_table_name(c), "nat");
+}
+
+static const char *const table_names[2] = { "filter", "nat" };
+
+/* A chain label: libiptc reads 32 bytes. */
+typedef char label_t[XT_TABLE_MAXNAMELEN];
+static void label(label_t l, const char *name)
+{
+	memset(l, 0, sizeof(label_t));
+	snprintf(l, sizeof(label_t), "%s", name);
+}
+
+/* ---- the session ---- */
+
+struct tbl {
+	struct xtc_handle *h;
+	bool tried;
+	int err; /* errno of a failed init */
+};
+
+struct lsec_nf_backend {
+	int lockfd;
+	struct tbl t[2][2]; /* [family][filter, nat] */
+};
+
+static void tbl_drop(struct lsec_nf_backend *b, int fi, int ti)
+{
+	if (b->t[fi][ti].h)
+		tc_of(fi)->free(b->t[fi][ti].h);
+	b->t[fi][ti].h = NULL;
+	b->t[fi][ti].tried = false;
+}
+
+static int init_error(int fi, int ti, int err, struct lsec_err *e)
+{
+	const char *what = fi ? "ip6tables" : "iptables";
+
+	if (err == EPERM || err == EACCES)
+		return lsec_err_set(e, EPERM,
+				    "cannot read the legacy %s table '%s': "
+				    "permission denied (run as root, or with "
+				    "CAP_NET_ADMIN)",
+				    what, table_names[ti]);
+	return lsec_err_set(e, EOPNOTSUPP,
+			    "the kernel has no legacy %s table '%s' (%s); "
+			    "use the nft backend instead",
+			    what, table_names[ti], tc_of(fi)->strerror(err));
+}
+
+/* The table's handle (a snapshot taken once per session). */
+static struct xtc_handle *tbl_get(struct lsec_nf_backend *b, int fi, int ti,
+				  struct lsec_err *e)
+{
+	struct tbl *t = &b->t[fi][ti];
+
+	if (!t->tried) {
+		t->tried = true;
+		t->h = tc_of(fi)->init(table_names[ti]);
+		t->err = t->h ? 0 : (errno ? errno : EIO);
+	}
+	if (!t->h)
+		init_error(fi, ti, t->err, e);
+	return t->h;
+}
+
+static int iptc_open(const struct lsec_nf_open_opts *o,
+		     struct lsec_nf_backend **ret, struct lsec_err *e)
+{
+	struct lsec_nf_backend *b = calloc(1, sizeof(*b));
+	int r;
+
+	if (!b)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	b->lockfd = -1;
+	if (o && o->write) {
+		if (geteuid() != 0 && access(lsec_nf_lock_path(), W_OK) < 0) {
+			free(b);
+			return lsec_err_set(e, EPERM,
+					    "changing the firewall needs root "
+					    "(or CAP_NET_ADMIN)");
+		}
+		r = lsec_nf_lock(o->wait_ms, e);
+		if (r < 0) {
+			free(b);
+			return r;
+		}
+		b->lockfd = r;
+	}
+	/* The IPv4 filter table must be there: it says whether we can work. */
+	if (!tbl_get(b, 0, 0, e)) {
+		r = -e->code;
+		lsec_nf_iptc_ops.close(b);
+		return r;
+	}
+	*ret = b;
+	return 0;
+}
+
+static void iptc_close(struct lsec_nf_backend *b)
+{
+	int fi, ti;
+
+	if (!b)
+		return;
+	for (fi = 0; fi < 2; fi++)
+		for (ti = 0; ti < 2; ti++)
+			tbl_drop(b, fi, ti);
+	if (b->lockfd >= 0)
+		close(b->lockfd); /* releases the flock */
+	free(b);
+}
+
+/* ---- encoding ---- */
+
+static void fill_iface(const char *name, char *dst, unsigned char *mask)
+{
+	size_t n = strlen(name);
+
+	memset(dst, 0, IFNAMSIZ);
+	memset(mask, 0, IFNAMSIZ);
+	if (!n)
+		return;
+	memcpy(dst, name, n);
+	if (name[n - 1] == '+')
+		memset(mask, 0xff, n - 1);
+	else
+		memset(mask, 0xff, n + 1);
+}
+
+static void read_iface(const char *src, const unsigned char *mask, char *out)
+{
+	memset(out, 0, LSEC_IFNAMSIZ);
+	if (!src[0])
+		return;
+	memcpy(out, src, IFNAMSIZ - 1);
+	(void)mask;
+}
+
+struct ebuf {
+	unsigned char *p;
+	size_t len;
+};
+
+static void *eb_match(struct ebuf *b, const char *name, uint8_t rev,
+		      size_t size)
+{
+	struct xt_entry_match *m = (void *)(b->p + b->len);
+	size_t total = XT_ALIGN(sizeof(*m)) + XT_ALIGN(size);
+
+	m->u.match_size = (uint16_t)total;
+	snprintf(m->u.user.name, sizeof(m->u.user.name), "%s", name);
+	m->u.user.revision = rev;
+	b->len += total;
+	return m->data;
+}
+
+static void *eb_target(struct ebuf *b, const char *name, uint8_t rev,
+		       size_t size)
+{
+	struct xt_entry_target *t = (void *)(b->p + b->len);
+	size_t total = XT_ALIGN(sizeof(*t)) + XT_ALIGN(size);
+
+	t->u.target_size = (uint16_t)total;
+	snprintf(t->u.user.name, sizeof(t->u.user.name), "%s", name);
+	t->u.user.revision = rev;
+	b->len += total;
+	return t->data;
+}
+
+#define ENTRY_MAX 1024
+
+static void set_ports(__u16 pts[2], const struct lsec_port_range *p)
+{
+	pts[0] = p->lo ? p->lo : 0;
+	pts[1] = p->lo ? p->hi : 0xffff;
+}
+
+/* Build the entry for a rule (or for the jump to chain `jump` when set). */
+static size_t encode(const struct lsec_nf_rule *r, const char *jump,
+		     unsigned char *buf)
+{
+	const struct lsec_nf_key *k = &r->k;
+	int fi = fam_index(k->family);
+	struct ebuf b = { buf, tc_of(fi)->entry_size };
+	uint8_t smsk[16], dmsk[16];
+	__u16 *target_offset, *next_offset;
+
+	memset(buf, 0, ENTRY_MAX);
+	lsec_inet_mask(k->family, k->src_len, smsk);
+	lsec_inet_mask(k->family, k->dst_len, dmsk);
+	if (fi == 0) {
+		struct ipt_entry *e = (void *)buf;
+
+		memcpy(&e->ip.src, k->src, 4);
+		memcpy(&e->ip.smsk, smsk, 4);
+		memcpy(&e->ip.dst, k->dst, 4);
+		memcpy(&e->ip.dmsk, dmsk, 4);
+		fill_iface(k->in_iface, e->ip.iniface, e->ip.iniface_mask);
+		fill_iface(k->out_iface, e->ip.outiface, e->ip.outiface_mask);
+		e->ip.proto = k->proto;
+		target_offset = &e->target_offset;
+		next_offset = &e->next_offset;
+	} else {
+		struct ip6t_entry *e = (void *)buf;
+
+		memcpy(&e->ipv6.src, k->src, 16);
+		memcpy(&e->ipv6.smsk, smsk, 16);
+		memcpy(&e->ipv6.dst, k->dst, 16);
+		memcpy(&e->ipv6.dmsk, dmsk, 16);
+		fill_iface(k->in_iface, e->ipv6.iniface, e->ipv6.iniface_mask);
+		fill_iface(k->out_iface, e->ipv6.outiface, e->ipv6.outiface_mask);
+		e->ipv6.proto = k->proto;
+		if (k->proto)
+			e->ipv6.flags |= IP6T_F_PROTO;
+		target_offset = &e->target_offset;
+		next_offset = &e->next_offset;
+	}
+	if (k->proto == 6 && (k->sport.lo || k->dport.lo)) {
+		struct xt_tcp *t = eb_match(&b, "tcp", 0, sizeof(*t));
+
+		set_ports(t->spts, &k->sport);
+		set_ports(t->dpts, &k->dport);
+	} else if (k->proto == 17 && (k->sport.lo || k->dport.lo)) {
+		struct xt_udp *u = eb_match(&b, "udp", 0, sizeof(*u));
+
+		set_ports(u->spts, &k->sport);
+		set_ports(u->dpts, &k->dport);
+	}
+	if (k->dst_local) {
+		struct xt_addrtype_info_v1 *a =
+			eb_match(&b, "addrtype", 1, sizeof(*a));
+
+		a->dest = XT_ADDRTYPE_LOCAL;
+	}
+	if (r->comment) {
+		struct xt_comment_info *c = eb_match(&b, "comment", 0, sizeof(*c));
+
+		snprintf(c->comment, sizeof(c->comment), "%s", r->comment);
+	}
+	*target_offset = (__u16)b.len;
+	if (jump || k->verdict == LSEC_NF_ACCEPT || k->verdict == LSEC_NF_DROP) {
+		const char *name = jump ? jump
+				   : k->verdict == LSEC_NF_ACCEPT ? IPTC_LABEL_ACCEPT
+								  : IPTC_LABEL_DROP;
+
+		eb_target(&b, name, 0, sizeof(int));
+	} else if (k->verdict == LSEC_NF_REJECT && fi == 0) {
+		struct ipt_reject_info *ri = eb_target(&b, "REJECT", 0, sizeof(*ri));
+
+		ri->with = k->reject_tcp_reset ? IPT_TCP_RESET
+					       : IPT_ICMP_PORT_UNREACHABLE;
+	} else if (k->verdict == LSEC_NF_REJECT) {
+		struct ip6t_reject_info *ri =
+			eb_target(&b, "REJECT", 0, sizeof(*ri));
+
+		ri->with = k->reject_tcp_reset ? IP6T_TCP_RESET
+					       : IP6T_ICMP6_PORT_UNREACH;
+	} else if (k->verdict == LSEC_NF_DNAT) {
+		struct nf_nat_range2 *nr = eb_target(&b, "DNAT", 2, sizeof(*nr));
+
+		nr->flags = NF_NAT_RANGE_MAP_IPS;
+		memcpy(&nr->min_addr, k->to_addr, k->family == 4 ? 4 : 16);
+		memcpy(&nr->max_addr, k->to_addr, k->family == 4 ? 4 : 16);
+		if (k->to_port) {
+			nr->flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+			nr->min_proto.all = htons(k->to_port);
+			nr->max_proto.all = htons(k->to_port);
+		}
+	} else if (k->verdict == LSEC_NF_MASQUERADE && fi == 0) {
+		struct nf_nat_ipv4_multi_range_compat *m =
+			eb_target(&b, "MASQUERADE", 0, sizeof(*m));
+
+		m->rangesize = 1;
+	} else if (k->verdict == LSEC_NF_MASQUERADE) {
+		eb_target(&b, "MASQUERADE", 0, sizeof(struct nf_nat_range));
+	}
+	*next_offset = (__u16)b.len;
+	return b.len;
+}
+
+/* ---- decoding ---- */
+
+static int prefix_len(const uint8_t *mask, unsigned bytes)
+{
+	unsigned i, len = 0;
+	bool end = false;
+
+	for (i = 0; i < bytes; i++) {
+		uint8_t m = mask[i];
+		int bit;
+
+		for (bit = 7; bit >= 0; bit--) {
+			if (m & (1u << bit)) {
+				if (end)
+					return -1;
+				len++;
+			} else {
+				end = true;
+			}
+		}
+	}
+	return (int)len;
+}
+
+static bool get_ports(const __u16 pts[2], struct lsec_port_range *p)
+{
+	if (pts[0] == 0 && pts[1] == 0xffff)
+		return true;
+	if (pts[0] == 0 || pts[0] > pts[1])
+		return false;
+	p->lo = pts[0];
+	p->hi = pts[1];
+	return true;
+}
+
+/* Fill r from an entry of chain c; returns false for a rule lsec cannot
+ * express (it is then listed as "other"). */
+static bool decode(int fi, const void *ent, const char *target,
+		   struct lsec_nf_rule *r, char *comment)
+{
+	struct lsec_nf_key *k = &r->k;
+	const unsigned char *base = ent;
+	unsigned short toff, noff;
+	const struct xt_entry_target *t;
+	size_t off;
+	int l;
+
+	comment[0] = '\0';
+	if (fi == 0) {
+		const struct ipt_entry *e = ent;
+
+		if (e->ip.invflags || e->ip.flags)
+			return false;
+		memcpy(k->src, &e->ip.src, 4);
+		memcpy(k->dst, &e->ip.dst, 4);
+		if ((l = prefix_len((const uint8_t *)&e->ip.smsk, 4)) < 0)
+			return false;
+		k->src_len = (uint8_t)l;
+		if ((l = prefix_len((const uint8_t *)&e->ip.dmsk, 4)) < 0)
+			return false;
+		k->dst_len = (uint8_t)l;
+		read_iface(e->ip.iniface, e->ip.iniface_mask, k->in_iface);
+		read_iface(e->ip.outiface, e->ip.outiface_mask, k->out_iface);
+		if (e->ip.proto > 255)
+			return false;
+		k->proto = (uint8_t)e->ip.proto;
+		toff = e->target_offset;
+		noff = e->next_offset;
+		r->packets = e->counters.pcnt;
+		r->bytes = e->counters.bcnt;
+		off = sizeof(*e);
+	} else {
+		const struct ip6t_entry *e = ent;
+
+		if (e->ipv6.invflags || (e->ipv6.flags & ~IP6T_F_PROTO))
+			return false;
+		memcpy(k->src, &e->ipv6.src, 16);
+		memcpy(k->dst, &e->ipv6.dst, 16);
+		if ((l = prefix_len((const uint8_t *)&e->ipv6.smsk, 16)) < 0)
+			return false;
+		k->src_len = (uint8_t)l;
+		if ((l = prefix_len((const uint8_t *)&e->ipv6.dmsk, 16)) < 0)
+			return false;
+		k->dst_len = (uint8_t)l;
+		read_iface(e->ipv6.iniface, e->ipv6.iniface_mask, k->in_iface);
+		read_iface(e->ipv6.outiface, e->ipv6.outiface_mask, k->out_iface);
+		if (e->ipv6.proto > 255)
+			return false;
+		k->proto = (uint8_t)e->ipv6.proto;
+		toff = e->target_offset;
+		noff = e->next_offset;
+		r->packets = e->counters.pcnt;
+		r->bytes = e->counters.bcnt;
+		off = sizeof(*e);
+	}
+	if (k->proto != 0 && k->proto != 6 && k->proto != 17)
+		return false;
+	while (off < toff) {
+		const struct xt_entry_match *m = (const void *)(base + off);
+		const char *name = m->u.user.name;
+
+		if (m->u.match_size < sizeof(*m) || off + m->u.match_size > toff)
+			return false;
+		if (streq(name, "tcp") && k->proto == 6) {
+			const struct xt_tcp *tm = (const void *)m->data;
+
+			if (tm->option || tm->flg_mask || tm->invflags ||
+			    !get_ports(tm->spts, &k->sport) ||
+			    !get_ports(tm->dpts, &k->dport))
+				return false;
+		} else if (streq(name, "udp") && k->proto == 17) {
+			const struct xt_udp *um = (const void *)m->data;
+
+			if (um->invflags || !get_ports(um->spts, &k->sport) ||
+			    !get_ports(um->dpts, &k->dport))
+				return false;
+		} else if (streq(name, "comment")) {
+			const struct xt_comment_info *c = (const void *)m->data;
+
+			snprintf(comment, LSEC_NF_COMMENT_MAX, "%.*s",
+				 (int)sizeof(c->comment), c->comment);
+		} else if (streq(name, "addrtype") && m->u.user.revision == 1) {
+			const struct xt_addrtype_info_v1 *a = (const void *)m->data;
+
+			if (a->source || a->flags || a->dest != XT_ADDRTYPE_LOCAL)
+				return false;
+			k->dst_local = 1;
+		} else {
+			return false;
+		}
+		off += m->u.match_size;
+	}
+	t = (const void *)(base + toff);
+	if (toff + sizeof(*t) > noff)
+		return false;
+	if (streq(target, IPTC_LABEL_ACCEPT)) {
+		k->verdict = LSEC_NF_ACCEPT;
+	} else if (streq(target, IPTC_LABEL_DROP)) {
+		k->verdict = LSEC_NF_DROP;
+	} else if (streq(target, "REJECT")) {
+		unsigned with = *(const unsigned *)t->data;
+
+		k->verdict = LSEC_NF_REJECT;
+		if (fi == 0 && with == IPT_TCP_RESET)
+			k->reject_tcp_reset = 1;
+		else if (fi == 1 && with == IP6T_TCP_RESET)
+			k->reject_tcp_reset = 1;
+		else if (with != (fi == 0 ? (unsigned)IPT_ICMP_PORT_UNREACHABLE
+					  : (unsigned)IP6T_ICMP6_PORT_UNREACH))
+			return false;
+	} else if (streq(target, "DNAT") && t->u.user.revision == 2) {
+		const struct nf_nat_range2 *nr = (const void *)t->data;
+
+		if (!(nr->flags & NF_NAT_RANGE_MAP_IPS) ||
+		    (nr->flags & ~(NF_NAT_RANGE_MAP_IPS |
+				   NF_NAT_RANGE_PROTO_SPECIFIED)) ||
+		    memcmp(&nr->min_addr, &nr->max_addr, sizeof(nr->min_addr)))
+			return false;
+		k->verdict = LSEC_NF_DNAT;
+		memcpy(k->to_addr, &nr->min_addr, k->family == 4 ? 4 : 16);
+		if (nr->flags & NF_NAT_RANGE_PROTO_SPECIFIED) {
+			if (nr->min_proto.all != nr->max_proto.all)
+				return false;
+			k->to_port = ntohs(nr->min_proto.all);
+		}
+	} else if (streq(target, "MASQUERADE")) {
+		k->verdict = LSEC_NF_MASQUERADE;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Read one chain's rules into out (foreign ones as LSEC_NF_OTHER). */
+static int read_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
+		      struct lsec_nf_ruleset *out, struct lsec_err *e)
+{
+	const struct tc *tc = tc_of(fi);
+	const char *name = lsec_nf_chain_name(c);
+	char comment[LSEC_NF_COMMENT_MAX];
+	const void *ent;
+	unsigned pos = 0;
+
+	if (!tc->is_chain(name, h))
+		return 0;
+	for (ent = tc->first_rule(name, h); ent; ent = tc->next_rule(ent, h)) {
+		struct lsec_nf_rule r = { 0 };
+		char text[128];
+
+		lsec_nf_key_init(&r.k, fi ? 6 : 4, c, LSEC_NF_OTHER);
+		if (decode(fi, ent, tc->get_target(ent, h), &r, comment)) {
+			r.comment = comment[0] ? comment : NULL;
+		} else {
+			uint64_t pk = r.packets, by = r.bytes;
+
+			lsec_nf_key_init(&r.k, fi ? 6 : 4, c, LSEC_NF_OTHER);
+			r.k.other_id = (uint16_t)(pos + 1);
+			r.packets = pk;
+			r.bytes = by;
+			snprintf(text, sizeof(text),
+				 "(rule #%u not written by lsec, target %s)",
+				 pos + 1, tc->get_target(ent, h));
+			r.text = text;
+		}
+		if (lsec_nf_ruleset_add(out, &r) < 0)
+			return lsec_err_set(e, ENOMEM, "out of memory");
+		pos++;
+	}
+	return 0;
+}
+
+static bool table_missing(const struct tbl *t)
+{
+	return t->tried && !t->h && t->err != EPERM && t->err != EACCES;
+}
+
+static int iptc_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
+		     struct lsec_err *e)
+{
+	int fi, c, r;
+
+	for (fi = 0; fi < 2; fi++)
+		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++) {
+			int ti = tbl_index(c);
+			struct xtc_handle *h = tbl_get(b, fi, ti, e);
+
+			if (!h) {
+				if (table_missing(&b->t[fi][ti]))
+					continue; /* e.g. no IPv6: nothing of ours */
+				return -e->code;
+			}
+			r = read_chain(fi, h, c, out, e);
+			if (r < 0)
+				return r;
+		}
+	lsec_err_clear(e);
+	return 0;
+}
+
+/* ---- changing a table ---- */
+
+/* Jump positions (0-based) to chain `to` in built-in `hook`, highest first. */
+static size_t find_jumps(int fi, struct xtc_handle *h, const char *hook,
+			 const char *to, unsigned *pos, size_t max)
+{
+	const struct tc *tc = tc_of(fi);
+	const void *ent;
+	unsigned i = 0;
+	size_t n = 0;
+
+	for (ent = tc->first_rule(hook, h); ent; ent = tc->next_rule(ent, h), i++)
+		if (streq(tc->get_target(ent, h), to) && n < max)
+			pos[n++] = i;
+	/* reverse: delete from the end so positions stay valid */
+	for (size_t a = 0; a < n / 2; a++) {
+		unsigned t = pos[a];
+
+		pos[a] = pos[n - 1 - a];
+		pos[n - 1 - a] = t;
+	}
+	return n;
+}
+
+static int tc_fail(int fi, const char *what, const char *name,
+		   struct lsec_err *e)
+{
+	int err = errno ? errno : EIO;
+
+	return lsec_err_set(e, err, "%s %s '%s': %s", fi ? "ip6tables" : "iptables",
+			    what, name, tc_of(fi)->strerror(err));
+}
+
+static int hook_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
+		      bool *created, struct lsec_err *e)
+{
+	const struct tc *tc = tc_of(fi);
+	unsigned char ent[ENTRY_MAX];
+	unsigned pos[4];
+	struct lsec_nf_rule jr = { .comment = (char *)LSEC_NF_TAG };
+	label_t l, hook;
+
+	label(l, lsec_nf_chain_name(c));
+	label(hook, lsec_nf_hook_name(c));
+	*created = false;
+	if (!tc->is_chain(l, h)) {
+		if (!tc->create_chain(l, h))
+			return tc_fail(fi, "cannot create chain", l, e);
+		*created = true;
+	}
+	if (find_jumps(fi, h, hook, l, pos, 1) > 0)
+		return 0;
+	lsec_nf_key_init(&jr.k, fi ? 6 : 4, c, LSEC_NF_OTHER);
+	encode(&jr, l, ent);
+	if (!tc->insert(hook, ent, 0, h))
+		return tc_fail(fi, "cannot insert the jump to", l, e);
+	return 0;
+}
+
+static int unhook_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
+			struct lsec_err *e)
+{
+	const struct tc *tc = tc_of(fi);
+	unsigned pos[64];
+	size_t n, i;
+	label_t l, hook;
+
+	label(l, lsec_nf_chain_name(c));
+	label(hook, lsec_nf_hook_name(c));
+	if (!tc->is_chain(l, h))
+		return 0;
+	do {
+		n = find_jumps(fi, h, hook, l, pos, ELEMENTSOF(pos));
+		for (i = 0; i < n; i++)
+			if (!tc->delete_num(hook, pos[i], h))
+				return tc_fail(fi, "cannot delete the jump to", l, e);
+	} while (n == ELEMENTSOF(pos));
+	if (!tc->flush_entries(l, h))
+		return tc_fail(fi, "cannot flush chain", l, e);
+	if (!tc->delete_chain(l, h))
+		return tc_fail(fi, "cannot delete chain", l, e);
+	return 1;
+}
+
+/* Delete the rules of chain c whose keys are in gone. */
+static int delete_rules(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
+			const struct lsec_nf_keyset *gone, struct lsec_err *e)
+{
+	const struct tc *tc = tc_of(fi);
+	_cleanup_free_ unsigned *pos = NULL;
+	char comment[LSEC_NF_COMMENT_MAX];
+	size_t n = 0, cap = 0;
+	const void *ent;
+	unsigned i = 0;
+	label_t l;
+
+	label(l, lsec_nf_chain_name(c));
+	if (!tc->is_chain(l, h))
+		return 0;
+	for (ent = tc->first_rule(l, h); ent; ent = tc->next_rule(ent, h), i++) {
+		struct lsec_nf_rule r = { 0 };
+
+		lsec_nf_key_init(&r.k, fi ? 6 : 4, c, LSEC_NF_OTHER);
+		if (!decode(fi, ent, tc->get_target(ent, h), &r, comment))
+			continue;
+		r.packets = r.bytes = 0;
+		if (!lsec_nf_keyset_has(gone, &r.k))
+			continue;
+		if (n == cap) {
+			unsigned *p = realloc(pos, (cap = cap ? cap * 2 : 64) *
+							   sizeof(*pos));
+			if (!p)
+				return lsec_err_set(e, ENOMEM, "out of memory");
+			pos = p;
+		}
+		pos[n++] = i;
+	}
+	while (n > 0)
+		if (!tc->delete_num(l, pos[--n], h))
+			return tc_fail(fi, "cannot delete a rule from", l, e);
+	return 0;
+}
+
+/* A test hook: LSEC_NF_FAIL_COMMIT=6/filter makes that commit fail, so the
+ * roll-back of the tables committed before it can be tested. */
+static bool fail_injected(int fi, int ti)
+{
+	const char *f = getenv("LSEC_NF_FAIL_COMMIT");
+	char want[32];
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%d/%s", fi ? 6 : 4, table_names[ti]);
+	return streq(f, want);
+}
+
+/*
+ * Apply the part of (del, add) that falls in one family and table, in one
+ * commit.  created[] records chains this call created (for a roll-back);
+ * with remove_chains set, those chains are unhooked and removed instead.
+ */
+static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
+		       const struct lsec_nf_ruleset *del,
+		       const struct lsec_nf_ruleset *add,
+		       bool created[LSEC_NF_CHAIN_MAX],
+		       const bool remove_chains[LSEC_NF_CHAIN_MAX],
+		       struct lsec_err *e)
+{
+	const struct tc *tc = tc_of(fi);
+	uint8_t fam = fi ? 6 : 4;
+	struct lsec_nf_keyset gone = { 0 };
+	unsigned char ent[ENTRY_MAX];
+	bool dels[LSEC_NF_CHAIN_MAX] = { 0 }, adds[LSEC_NF_CHAIN_MAX] = { 0 };
+	int attempt, c, r = 0;
+	size_t i;
+
+	for (i = 0; i < del->n; i++)
+		if (del->v[i].k.family == fam && tbl_index(del->v[i].k.chain) == ti) {
+			if (lsec_nf_keyset_add(&gone, &del->v[i].k) < 0) {
+				lsec_nf_keyset_free(&gone);
+				return lsec_err_set(e, ENOMEM, "out of memory");
+			}
+			dels[del->v[i].k.chain] = true;
+		}
+	for (i = 0; i < add->n; i++)
+		if (add->v[i].k.family == fam && tbl_index(add->v[i].k.chain) == ti)
+			adds[add->v[i].k.chain] = true;
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		struct xtc_handle *h;
+
+		if (attempt > 0) {
+			tbl_drop(b, fi, ti);
+			usleep(10000u << attempt);
+		}
+		h = tbl_get(b, fi, ti, e);
+		if (!h) {
+			r = -e->code;
+			break;
+		}
+		for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++) {
+			if (tbl_index(c) != ti)
+				continue;
+			if (dels[c])
+				r = delete_rules(fi, h, c, &gone, e);
+			if (r >= 0 && adds[c]) {
+				bool made;
+
+				r = hook_chain(fi, h, c, &made, e);
+				if (created && made)
+					created[c] = true;
+			}
+			if (r >= 0 && remove_chains && remove_chains[c])
+				r = unhook_chain(fi, h, c, e);
+		}
+		for (i = 0; i < add->n && r >= 0; i++) {
+			const struct lsec_nf_rule *ar = &add->v[i];
+			label_t l;
+
+			if (ar->k.family != fam || tbl_index(ar->k.chain) != ti)
+				continue;
+			label(l, lsec_nf_chain_name(ar->k.chain));
+			encode(ar, NULL, ent);
+			if (!tc->append(l, ent, h))
+				r = tc_fail(fi, "cannot append a rule to", l, e);
+		}
+		if (r < 0)
+			break;
+		if (fail_injected(fi, ti)) {
+			r = lsec_err_set(e, EIO, "%s commit of table '%s' failed "
+					 "(LSEC_NF_FAIL_COMMIT)",
+					 fi ? "ip6tables" : "iptables",
+					 table_names[ti]);
+			break;
+		}
+		if (tc->commit(h)) {
+			r = 0;
+			tbl_drop(b, fi, ti); /* a fresh snapshot next time */
+			break;
+		}
+		r = errno ? -errno : -EIO;
+		if (r != -EAGAIN) {
+			lsec_err_set(e, -r, "%s commit of table '%s' failed: %s",
+				     fi ? "ip6tables" : "iptables",
+				     table_names[ti], tc->strerror(-r));
+			break;
+		}
+		lsec_err_set(e, EAGAIN,
+			     "%s table '%s' kept changing under us (another "
+			     "program writing without the xtables lock)",
+			     fi ? "ip6tables" : "iptables", table_names[ti]);
+		if (created)
+			memset(created, 0, LSEC_NF_CHAIN_MAX * sizeof(bool));
+	}
+	lsec_nf_keyset_free(&gone);
+	if (r < 0)
+		tbl_drop(b, fi, ti); /* forget the half-edited snapshot */
+	return r;
+}
+
+static bool plan_touches(const struct lsec_nf_plan *p, int fi, int ti)
+{
+	const struct lsec_nf_ruleset *s[2] = { &p->del, &p->add };
+	size_t i;
+	int j;
+
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < s[j]->n; i++)
+			if (fam_index(s[j]->v[i].k.family) == fi &&
+			    tbl_index(s[j]->v[i].k.chain) == ti)
+				return true;
+	return false;
+}
+
+static int iptc_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
+		      struct lsec_err *e)
+{
+	bool created[4][LSEC_NF_CHAIN_MAX] = { { 0 } };
+	bool done[4] = { 0 };
+	int k, r = 0;
+
+	/* Every table the plan touches must exist before anything changes. */
+	for (k = 0; k < 4; k++)
+		if (plan_touches(p, k / 2, k % 2) && !tbl_get(b, k / 2, k % 2, e))
+			return -e->code;
+	for (k = 0; k < 4 && r >= 0; k++) {
+		if (!plan_touches(p, k / 2, k % 2))
+			continue;
+		r = apply_table(b, k / 2, k % 2, &p->del, &p->add, created[k],
+				NULL, e);
+		if (r >= 0)
+			done[k] = true;
+	}
+	if (r < 0) {
+		/* Roll back what was committed: the inverse plan. */
+		struct lsec_err e2 = { 0 };
+		bool failed = false;
+
+		for (k = 3; k >= 0; k--)
+			if (done[k] && apply_table(b, k / 2, k % 2, &p->add,
+						   &p->del, NULL, created[k],
+						   &e2) < 0)
+				failed = true;
+		if (failed) {
+			size_t l = strlen(e->msg);
+
+			snprintf(e->msg + l, sizeof(e->msg) - l,
+				 "; rolling back failed too: %.300s", e2.msg);
+		} else if (done[0] || done[1] || done[2] || done[3]) {
+			size_t l = strlen(e->msg);
+
+			snprintf(e->msg + l, sizeof(e->msg) - l,
+				 " (the tables already committed were rolled back)");
+		}
+	}
+	return r;
+}
+
+static int iptc_flush(struct lsec_nf_backend *b, bool check,
+		      struct lsec_nf_ruleset *removed, struct lsec_err *e)
+{
+	int fi, ti, c, r, count = 0;
+
+	r = iptc_list(b, removed, e);
+	if (r < 0)
+		return r;
+	for (fi = 0; fi < 2; fi++)
+		for (ti = 0; ti < 2; ti++) {
+			struct xtc_handle *h = tbl_get(b, fi, ti, e);
+			bool rm[LSEC_NF_CHAIN_MAX] = { 0 };
+			bool any = false;
+			struct lsec_nf_ruleset none = { 0 };
+
+			if (!h) {
+				if (table_missing(&b->t[fi][ti]))
+					continue;
+				return -e->code;
+			}
+			for (c = 0; c < LSEC_NF_CHAIN_MAX; c++) {
+				label_t l;
+
+				if (tbl_index(c) != ti)
+					continue;
+				label(l, lsec_nf_chain_name(c));
+				if (tc_of(fi)->is_chain(l, h)) {
+					rm[c] = any = true;
+					count++;
+				}
+			}
+			if (!any || check)
+				continue;
+			r = apply_table(b, fi, ti, &none, &none, NULL, rm, e);
+			if (r < 0)
+				return r;
+		}
+	lsec_err_clear(e);
+	return count;
+}
+
+/* ---- status ---- */
+
+static void warn(struct lsec_nf_status *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void warn(struct lsec_nf_status *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->nwarnings >= LSEC_NF_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* What nf_tables holds: tables of the ip families, ufw or Docker chains. */
+static void nft_survey(struct lsec_nf_status *st)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *out;
+	bool tables = false;
+
+	if (!ctx)
+		return;
+	if (nft_ctx_buffer_output(ctx) == 0 && nft_ctx_buffer_error(ctx) == 0 &&
+	    nft_run_cmd_from_buffer(ctx, "list chains") == 0 &&
+	    (out = nft_ctx_get_output_buffer(ctx))) {
+		tables = strstr(out, "table ip ") || strstr(out, "table ip6 ") ||
+			 strstr(out, "table inet ");
+		if (strstr(out, "chain ufw"))
+			warn(st, "ufw's chains are present (in nf_tables); an "
+				 "ACCEPT in lsec does not undo a DROP there");
+		if (strstr(out, "chain DOCKER"))
+			warn(st, "Docker's chains are present (in nf_tables); "
+				 "published ports bypass INPUT rules");
+	}
+	if (tables)
+		warn(st, "nf_tables (iptables-nft) rules are present too: "
+			 "'iptables -S' shows those, not lsec's legacy rules "
+			 "(use iptables-legacy -S); both filter every packet");
+	nft_ctx_free(ctx);
+}
+
+static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
+		       struct lsec_err *e)
+{
+	bool forwards = false, ufw = false, docker = false;
+	int fi, c;
+
+	memset(st, 0, sizeof(*st));
+	st->backend = lsec_nf_iptc_ops.name;
+	st->ip_forward[0] = lsec_nf_forwarding(4);
+	st->ip_forward[1] = lsec_nf_forwarding(6);
+	for (fi = 0; fi < 2; fi++) {
+		struct lsec_nf_family_status *fs = &st->fam[fi];
+		const struct tc *tc = tc_of(fi);
+
+		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++) {
+			int ti = tbl_index(c);
+			struct xtc_handle *h = tbl_get(b, fi, ti, e);
+			const char *name = lsec_nf_chain_name(c);
+			const void *ent;
+			unsigned pos;
+
+			if (!h) {
+				if (table_missing(&b->t[fi][ti]))
+					continue;
+				return -e->code;
+			}
+			if (ti == 0)
+				fs->available = true;
+			if (!tc->is_chain(name, h))
+				continue;
+			fs->chain[c] = true;
+			fs->hooked[c] = find_jumps(fi, h, lsec_nf_hook_name(c),
+						   name, &pos, 1) > 0;
+			for (ent = tc->first_rule(name, h); ent;
+			     ent = tc->next_rule(ent, h))
+				fs->rules[c]++;
+			if (c == LSEC_NF_PREROUTING && fs->rules[c] &&
+			    !st->ip_forward[fi])
+				forwards = true;
+		}
+		if (fs->available) {
+			struct xtc_handle *h = tbl_get(b, fi, 0, e);
+			const char *ch;
+
+			for (ch = tc->first_chain(h); ch; ch = tc->next_chain(h)) {
+				ufw |= strncmp(ch, "ufw", 3) == 0;
+				docker |= strncmp(ch, "DOCKER", 6) == 0;
+			}
+		}
+	}
+	lsec_err_clear(e);
+	if (!st->fam[1].available)
+		warn(st, "the kernel has no legacy IPv6 tables: IPv6 rules "
+			 "cannot be written");
+	for (fi = 0; fi < 2; fi++)
+		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
+			if (st->fam[fi].chain[c] && !st->fam[fi].hooked[c])
+				warn(st, "%s %s %s exists but %s does not jump to it",
+				     fi ? "IPv6" : "IPv4", lsec_nf_table_name(c),
+				     lsec_nf_chain_name(c), lsec_nf_hook_name(c));
+	if (forwards)
+		warn(st, "port forwards exist but forwarding is off "
+			 "(sysctl net.ipv4.ip_forward / "
+			 "net.ipv6.conf.all.forwarding)");
+	if (ufw)
+		warn(st, "ufw's chains are present in the legacy tables");
+	if (docker)
+		warn(st, "Docker's chains are present in the legacy tables; "
+			 "published ports bypass INPUT rules");
+	nft_survey(st);
+	return 0;
+}
+
+const struct lsec_nf_backend_ops lsec_nf_iptc_ops = {
+	.name = "legacy",
+	.open = iptc_open,
+	.list = iptc_list,
+	.apply = iptc_apply,
+	.flush = iptc_flush,
+	.status = iptc_status,
+	.close = iptc_close,
+};

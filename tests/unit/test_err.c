@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* lib/common/err.c and util.c: error classes -> exit codes, parsers, lines. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lsec/err.h"
+#include "lsec/util.h"
+
+static void test_set_returns_negative(void **state)
+{
+	struct lsec_err e = { 0 };
+
+	assert_int_equal(lsec_err_set(&e, EEXIST, "chain '%s' exists", "X"), -EEXIST);
+	assert_int_equal(e.code, EEXIST);
+	assert_false(e.input);
+	assert_string_equal(e.msg, "chain 'X' exists");
+	/* a negative code is accepted and normalised; NULL err is fine */
+	assert_int_equal(lsec_err_set(&e, -ENOENT, "x"), -ENOENT);
+	assert_int_equal(lsec_err_set(NULL, EIO, "x"), -EIO);
+	assert_int_equal(lsec_err_input(NULL, "x"), -EINVAL);
+}
+
+static void test_at_location(void **state)
+{
+	struct lsec_err e = { 0 };
+
+	assert_int_equal(lsec_err_at(&e, "list.txt", 7, "invalid address '%s'", "1.2.3"),
+			 -EINVAL);
+	assert_true(e.input);
+	assert_string_equal(e.where, "list.txt:7");
+	assert_string_equal(e.msg, "invalid address '1.2.3'");
+}
+
+static void test_exit_codes(void **state)
+{
+	struct lsec_err e = { 0 };
+
+	assert_int_equal(lsec_exit_code(&e, 0), 0);
+	assert_int_equal(lsec_exit_code(&e, 5), 0);
+	assert_int_equal(lsec_exit_code(&e, -EINVAL), 2);
+	assert_int_equal(lsec_exit_code(&e, -EPERM), 4);
+	assert_int_equal(lsec_exit_code(&e, -EACCES), 4);
+	assert_int_equal(lsec_exit_code(&e, -EOPNOTSUPP), 3);
+	assert_int_equal(lsec_exit_code(&e, -ENOSYS), 3);
+	assert_int_equal(lsec_exit_code(&e, -EIO), 1);
+	assert_int_equal(lsec_exit_code(NULL, -ENOENT), 1);
+	/* bad input wins over the errno class */
+	lsec_err_set(&e, ENOENT, "no such file");
+	e.input = true;
+	assert_int_equal(lsec_exit_code(&e, -ENOENT), 2);
+	assert_string_equal(lsec_err_kind(&e, -ENOENT), "invalid_input");
+	assert_string_equal(lsec_err_kind(NULL, -EPERM), "permission_denied");
+	assert_string_equal(lsec_err_kind(NULL, -EOPNOTSUPP), "unavailable");
+	assert_string_equal(lsec_err_kind(NULL, -EIO), "failed");
+}
+
+static void test_duration(void **state)
+{
+	struct lsec_err e = { 0 };
+	uint64_t ms;
+
+	assert_int_equal(lsec_parse_duration("30", &ms, &e), 0);
+	assert_int_equal(ms, 30000);
+	assert_int_equal(lsec_parse_duration("30s", &ms, &e), 0);
+	assert_int_equal(ms, 30000);
+	assert_int_equal(lsec_parse_duration("500ms", &ms, &e), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(lsec_parse_duration("5m", &ms, &e), 0);
+	assert_int_equal(ms, 300000);
+	assert_int_equal(lsec_parse_duration("1h", &ms, &e), 0);
+	assert_int_equal(ms, 3600000);
+	assert_int_equal(lsec_parse_duration("2d", &ms, &e), 0);
+	assert_int_equal(ms, 172800000);
+	assert_int_equal(lsec_parse_duration("5x", &ms, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "'5x'"));
+	assert_int_equal(lsec_parse_duration("-1", &ms, &e), -EINVAL);
+	assert_int_equal(lsec_parse_duration("", &ms, &e), -EINVAL);
+	assert_int_equal(lsec_parse_duration("99999999999999999999", &ms, &e), -EINVAL);
+}
+
+static void test_u64(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(lsec_parse_u64("42", 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(lsec_parse_u64("0x10", 100, &v), 0);
+	assert_int_equal(v, 16);
+	assert_int_equal(lsec_parse_u64("101", 100, &v), -ERANGE);
+	assert_int_equal(lsec_parse_u64("4a", 100, &v), -EINVAL);
+	assert_int_equal(lsec_parse_u64("-1", 100, &v), -EINVAL);
+	assert_int_equal(lsec_parse_u64("", 100, &v), -EINVAL);
+}
+
+struct seen {
+	int n;
+	unsigned lines[8];
+	char text[8][64];
+};
+
+static int collect(const char *file, unsigned line, char *text, void *ud,
+		   struct lsec_err *e)
+{
+	struct seen *s = ud;
+
+	if (strcmp(text, "bad") == 0)
+		return lsec_err_at(e, file, line, "bad line '%s'", text);
+	s->lines[s->n] = line;
+	snprintf(s->text[s->n], sizeof(s->text[0]), "%s", text);
+	s->n++;
+	return 0;
+}
+
+static void test_each_line(void **state)
+{
+	char path[] = "/tmp/lsec-unit-XXXXXX";
+	struct lsec_err e = { 0 };
+	struct seen s = { 0 };
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("# comment\n  1.2.3.4  \n\n5.6.7.8 # trailing\nurl#frag\n", f);
+	fclose(f);
+	assert_int_equal(lsec_file_each_line(path, collect, &s, &e), 3);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.text[0], "1.2.3.4");
+	assert_int_equal(s.lines[0], 2);
+	assert_string_equal(s.text[1], "5.6.7.8");
+	assert_int_equal(s.lines[1], 4);
+	assert_string_equal(s.text[2], "url#frag"); /* '#' mid-word is not a comment */
+
+	f = fopen(path, "w");
+	fputs("ok\n\nbad\n", f);
+	fclose(f);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(lsec_file_each_line(path, collect, &s, &e), -EINVAL);
+	assert_non_null(strstr(e.where, ":3"));
+	unlink(path);
+
+	lsec_err_clear(&e);
+	assert_int_equal(lsec_file_each_line("/nonexistent/x", collect, &s, &e), -ENOENT);
+	assert_true(e.input);
+	assert_non_null(strstr(e.msg, "/nonexistent/x"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_returns_negative),
+		cmocka_unit_test(test_at_location),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_each_line),
+	};
+	return cmocka_run_group_tests_name("err", tests, NULL, NULL);
+}
