@@ -437,6 +437,11 @@ static void explain_text(FILE *f, const struct lsec_ll_plan *plan,
 				fprintf(f, "  %s %s\n", lsec_aa_family_name(fam),
 					lsec_aa_socktype_name(t));
 	}
+	fprintf(f, "capabilities:");
+	for (t = 0, fam = 0; lsec_aa_capability_name(t); t++)
+		if (plan->caps & (1ULL << t))
+			fprintf(f, "%s%s", fam++ ? ", " : " ", lsec_aa_capability_name(t));
+	fprintf(f, "%s\n", fam ? "" : " none (all dropped from the bounding set)");
 	fprintf(f, "not enforced exactly:\n");
 	for (i = 0; i < plan->nnotes; i++) {
 		const struct lsec_ll_note *n = &plan->notes[i];
@@ -496,6 +501,11 @@ static void explain_json(FILE *f, const struct lsec_ll_plan *plan,
 		}
 	lsec_json_array_end(&j);
 	lsec_json_object_end(&j);
+	lsec_json_array_begin(&j, "capabilities");
+	for (t = 0; lsec_aa_capability_name(t); t++)
+		if (plan->caps & (1ULL << t))
+			lsec_json_string(&j, NULL, lsec_aa_capability_name(t));
+	lsec_json_array_end(&j);
 	lsec_json_array_begin(&j, "not_enforced");
 	for (i = 0; i < plan->nnotes; i++) {
 		lsec_json_object_begin(&j, NULL);

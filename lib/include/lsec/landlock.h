@@ -76,6 +76,9 @@ struct lsec_ll_plan {
 	 * when everything is allowed (no filter installed). */
 	bool net_filter;
 	bool allowed[LSEC_LL_NFAMILIES][LSEC_LL_NTYPES];
+	/* capabilities the profile allows (bit = number); every other one is
+	 * dropped from the bounding set, so the program cannot have it */
+	uint64_t caps;
 };
 
 /*
@@ -88,7 +91,8 @@ int lsec_landlock_plan(const struct lsec_aa_profile *prof, const char *exe,
 		       int abi, struct lsec_ll_plan *plan, struct lsec_err *e);
 void lsec_landlock_plan_free(struct lsec_ll_plan *plan);
 
-/* Restrict this process (no_new_privs, Landlock ruleset, socket filter).
+/* Restrict this process (no_new_privs, capability bounding set, Landlock
+ * ruleset, socket filter).
  * Irreversible; call right before exec. */
 int lsec_landlock_apply(const struct lsec_ll_plan *plan, struct lsec_err *e);
 
