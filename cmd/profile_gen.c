@@ -230,8 +230,8 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 			goto out;
 		main_exe = strdup(realpath(found, real) ? real : found);
 		to.argv = ctx->argv;
-		/* the profile goes to stdout: keep the program's output off it */
-		if (!out)
+		/* the profile or JSON goes to stdout: keep the program off it */
+		if (!out || ctx->json)
 			to.stdout_fd = 2;
 		r = lsec_trace_run(&to, &t, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {

@@ -770,6 +770,14 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 			pb_net(pb, &x->socks[j]);
 		pb->caps |= x->caps;
 	}
+	{
+		/* the attachment is always mapped and read (attached runs never
+		 * see its exec) */
+		struct lsec_trace_file self = { (char *)main_exe,
+						LSEC_PERM_M | LSEC_PERM_R, 0 };
+
+		pb_add(&pbs[0], &self, self.perms);
+	}
 	doc->profiles = calloc(mode == 'p' ? nprof : 1, sizeof(*doc->profiles));
 	if (!doc->profiles) {
 		r = -ENOMEM;
@@ -839,6 +847,7 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 						strdup(mp->children[prof_of[i] - 1].name);
 		}
 	}
+	lsec_aa_doc_sort(doc);
 out:
 	if (r < 0)
 		lsec_err_set(e, -r, "building the profile: %s", strerror(-r));

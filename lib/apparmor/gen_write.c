@@ -465,12 +465,26 @@ static void sort_profile(struct lsec_aa_profile *p)
 	qsort(p->children, p->nchildren, sizeof(*p->children), prof_cmp);
 }
 
+void lsec_aa_doc_sort(struct lsec_aa_doc *doc)
+{
+	struct lsec_aa_profile main_copy;
+	size_t i;
+
+	/* the traced program's profile first, the others sorted */
+	if (doc->nprofiles > 1) {
+		main_copy = doc->profiles[0];
+		qsort(doc->profiles + 1, doc->nprofiles - 1, sizeof(*doc->profiles),
+		      prof_cmp);
+		doc->profiles[0] = main_copy;
+	}
+	for (i = 0; i < doc->nprofiles; i++)
+		sort_profile(&doc->profiles[i]);
+}
+
 int lsec_aagen_merge_file(struct lsec_aa_doc *doc, const char *file,
 			  struct lsec_err *e)
 {
 	struct merge_state m = { .doc = doc };
-	struct lsec_aa_profile main_copy;
-	size_t i;
 	int r;
 
 	/* Not lsec_file_each_line: a quoted path may hold " #", so only
@@ -507,14 +521,6 @@ int lsec_aagen_merge_file(struct lsec_aa_doc *doc, const char *file,
 	}
 	if (m.depth != 0)
 		return lsec_err_input(e, "%s: unbalanced '{'", file);
-	/* keep the traced program's profile first, the others sorted */
-	if (doc->nprofiles > 1) {
-		main_copy = doc->profiles[0];
-		qsort(doc->profiles + 1, doc->nprofiles - 1, sizeof(*doc->profiles),
-		      prof_cmp);
-		doc->profiles[0] = main_copy;
-	}
-	for (i = 0; i < doc->nprofiles; i++)
-		sort_profile(&doc->profiles[i]);
+	lsec_aa_doc_sort(doc);
 	return 0;
 }
