@@ -119,6 +119,24 @@ static int write_file(const char *file, const char *text, size_t len,
 	*changed = !old || oldlen != len || memcmp(old, text, len) != 0;
 	if (!*changed)
 		return 0;
+	{
+		struct stat st;
+
+		/* Not a regular file (/dev/null, a fifo, a symlink): write
+		 * into it; only a regular file is replaced atomically. */
+		if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+			f = fopen(file, "we");
+			if (!f)
+				return lsec_err_input(e, "cannot write '%s': %m", file);
+			if (fwrite(text, 1, len, f) != len) {
+				fclose(f);
+				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
+			}
+			if (fclose(f) != 0)
+				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
+			return 0;
+		}
+	}
 	if (asprintf(&tmp, "%s.lsec-tmp", file) < 0)
 		return -ENOMEM;
 	f = fopen(tmp, "we");
