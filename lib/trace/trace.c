@@ -602,6 +602,7 @@ out:
 	}
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 out_arch:
+	lsec_trace_dircache_free(&s);
 	lsec_trace_arch_free(&s);
 	return r;
 }
