@@ -455,6 +455,13 @@ struct entry {
 	bool drop;
 };
 
+static bool is_dir_pat(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 0 && p[n - 1] == '/';
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -648,7 +655,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 				if (strncmp(x->pat, pb->e[i].pat, plen) != 0 ||
 				    strchr(x->pat + plen, '/'))
 					break;
-				if (x->drop || (x->perms & LSEC_PERM_X))
+				if (x->drop || (x->perms & LSEC_PERM_X) || is_dir_pat(x->pat))
 					continue;
 				cnt++;
 				perms |= x->perms;
@@ -663,7 +670,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 				for (m = i; m < j; m++) {
 					struct entry *x = &pb->e[m];
 
-					if (x->drop || (x->perms & LSEC_PERM_X))
+					if (x->drop || (x->perms & LSEC_PERM_X) || is_dir_pat(x->pat))
 						continue;
 					if (!keep) {
 						char *np = malloc(plen + 2);
