@@ -39,8 +39,10 @@ static int static_trace(const char *prog, struct lsec_trace *t, char **main_exe,
 	int r;
 
 	r = lsec_trace_find_program(prog, &found, e);
-	if (r < 0)
+	if (r < 0) {
+		e->input = true; /* a file the user named */
 		return r;
+	}
 	if (!realpath(found, real))
 		return lsec_err_input(e, "cannot resolve '%s': %m", found);
 	r = lsec_trace_exe_get(t, real);
