@@ -16,6 +16,14 @@
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
 
+/* qsort that accepts an empty (NULL) array */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* ---- string builder ------------------------------------------------------- */
 
 struct sb {
@@ -641,7 +649,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 			return -ENOMEM;
 	}
 	/* 3. many plain files in one directory -> dir/STAR */
-	qsort(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
+	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	if (!o->no_glob && o->glob_threshold > 0) {
 		for (i = 0; i < pb->n; i = j) {
 			const char *slash = strrchr(pb->e[i].pat, '/');
@@ -692,7 +700,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		}
 	}
 	/* 4. rules: merge equal patterns, sorted */
-	qsort(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
+	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	p->rules = calloc(pb->n + 1, sizeof(*p->rules));
 	if (!p->rules)
 		return -ENOMEM;
@@ -718,7 +726,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 	p->net = TAKE_PTR(pb->net);
 	p->nnet = pb->nnet;
 	pb->nnet = 0;
-	qsort(p->net, p->nnet, sizeof(char *), strp_cmp);
+	sort_n(p->net, p->nnet, sizeof(char *), strp_cmp);
 	p->caps = pb->caps;
 	return 0;
 }
