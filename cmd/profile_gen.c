@@ -157,6 +157,13 @@ static int write_file(const char *file, const char *text, size_t len,
 	return 0;
 }
 
+/* CMD not found or not executable: the message, then 127 or 126 as env(1). */
+static int program_missing(struct lsec_ctx *ctx, int r)
+{
+	cli_report(ctx, r);
+	return r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+}
+
 int cmd_profile_gen(struct lsec_ctx *ctx)
 {
 	const char *out = cli_opt(ctx, "output"), *v;
@@ -242,8 +249,7 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 
 		r = lsec_trace_find_program(ctx->argv[0], &found, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			cli_report(ctx, r);
-			r = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+			r = program_missing(ctx, r);
 			goto out;
 		}
 		if (r < 0)
@@ -255,8 +261,7 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 			to.stdout_fd = 2;
 		r = lsec_trace_run(&to, &t, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			cli_report(ctx, r);
-			r = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+			r = program_missing(ctx, r);
 			goto out;
 		}
 	}
