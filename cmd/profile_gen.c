@@ -160,8 +160,22 @@ static int write_file(const char *file, const char *text, size_t len,
 /* CMD not found or not executable: the message, then 127 or 126 as env(1). */
 static int program_missing(struct lsec_ctx *ctx, int r)
 {
-	cli_report(ctx, r);
-	return r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+	int code = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+
+	fprintf(stderr, "%s: %s\n", ctx->path, ctx->err.msg);
+	if (ctx->json) {
+		cli_json_begin(ctx);
+		lsec_json_object_begin(&ctx->j, "error");
+		lsec_json_string(&ctx->j, "command", ctx->path);
+		lsec_json_string(&ctx->j, "kind",
+				 r == -ENOENT ? "program_not_found" : "program_not_executable");
+		lsec_json_string(&ctx->j, "errno", strerrorname_np(-r));
+		lsec_json_string(&ctx->j, "message", ctx->err.msg);
+		lsec_json_int(&ctx->j, "exit_code", code);
+		lsec_json_object_end(&ctx->j);
+		cli_json_end(ctx);
+	}
+	return code;
 }
 
 int cmd_profile_gen(struct lsec_ctx *ctx)

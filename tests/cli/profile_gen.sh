@@ -34,6 +34,9 @@ expect_rc 127 "missing program" "$LSEC" profile gen -o "$T/none.prof" -- no-such
 expect_match "no-such-program-lsec" "$ERR" "missing program named"
 [ -e "$T/none.prof" ] && not_ok "no profile for a missing program" || ok "no profile for a missing program"
 expect_rc 127 "missing program by path" "$LSEC" profile gen -- /nonexistent/prog
+expect_rc 127 "missing program, --json" "$LSEC" profile gen --json -- /nonexistent/prog
+json_ok "$OUT" "missing program with --json: one JSON document"
+expect_eq "$(json_get "$OUT" 'd["error"]["exit_code"]')" "127" "JSON error exit code 127"
 printf 'not a program\n' >"$T/data"
 chmod 644 "$T/data"
 expect_rc 126 "not executable" "$LSEC" profile gen -- "$T/data"
