@@ -39,8 +39,10 @@ static int static_trace(const char *prog, struct lsec_trace *t, char **main_exe,
 	int r;
 
 	r = lsec_trace_find_program(prog, &found, e);
-	if (r < 0)
+	if (r < 0) {
+		e->input = true; /* a file the user named */
 		return r;
+	}
 	if (!realpath(found, real))
 		return lsec_err_input(e, "cannot resolve '%s': %m", found);
 	r = lsec_trace_exe_get(t, real);
@@ -119,6 +121,24 @@ static int write_file(const char *file, const char *text, size_t len,
 	*changed = !old || oldlen != len || memcmp(old, text, len) != 0;
 	if (!*changed)
 		return 0;
+	{
+		struct stat st;
+
+		/* Not a regular file (/dev/null, a fifo, a symlink): write
+		 * into it; only a regular file is replaced atomically. */
+		if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+			f = fopen(file, "we");
+			if (!f)
+				return lsec_err_input(e, "cannot write '%s': %m", file);
+			if (fwrite(text, 1, len, f) != len) {
+				fclose(f);
+				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
+			}
+			if (fclose(f) != 0)
+				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
+			return 0;
+		}
+	}
 	if (asprintf(&tmp, "%s.lsec-tmp", file) < 0)
 		return -ENOMEM;
 	f = fopen(tmp, "we");
@@ -135,6 +155,27 @@ static int write_file(const char *file, const char *text, size_t len,
 		return lsec_err_set(e, r, "cannot write '%s': %s", file, strerror(r));
 	}
 	return 0;
+}
+
+/* CMD not found or not executable: the message, then 127 or 126 as env(1). */
+static int program_missing(struct lsec_ctx *ctx, int r)
+{
+	int code = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+
+	fprintf(stderr, "%s: %s\n", ctx->path, ctx->err.msg);
+	if (ctx->json) {
+		cli_json_begin(ctx);
+		lsec_json_object_begin(&ctx->j, "error");
+		lsec_json_string(&ctx->j, "command", ctx->path);
+		lsec_json_string(&ctx->j, "kind",
+				 r == -ENOENT ? "program_not_found" : "program_not_executable");
+		lsec_json_string(&ctx->j, "errno", strerrorname_np(-r));
+		lsec_json_string(&ctx->j, "message", ctx->err.msg);
+		lsec_json_int(&ctx->j, "exit_code", code);
+		lsec_json_object_end(&ctx->j);
+		cli_json_end(ctx);
+	}
+	return code;
 }
 
 int cmd_profile_gen(struct lsec_ctx *ctx)
@@ -222,21 +263,19 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 
 		r = lsec_trace_find_program(ctx->argv[0], &found, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			cli_report(ctx, r);
-			r = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+			r = program_missing(ctx, r);
 			goto out;
 		}
 		if (r < 0)
 			goto out;
 		main_exe = strdup(realpath(found, real) ? real : found);
 		to.argv = ctx->argv;
-		/* the profile goes to stdout: keep the program's output off it */
-		if (!out)
+		/* the profile or JSON goes to stdout: keep the program off it */
+		if (!out || ctx->json)
 			to.stdout_fd = 2;
 		r = lsec_trace_run(&to, &t, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			cli_report(ctx, r);
-			r = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+			r = program_missing(ctx, r);
 			goto out;
 		}
 	}

@@ -16,6 +16,14 @@
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
 
+/* qsort that accepts an empty (NULL) array */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* ---- string builder ------------------------------------------------------- */
 
 struct sb {
@@ -455,6 +463,13 @@ struct entry {
 	bool drop;
 };
 
+static bool is_dir_pat(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 0 && p[n - 1] == '/';
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -634,7 +649,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 			return -ENOMEM;
 	}
 	/* 3. many plain files in one directory -> dir/STAR */
-	qsort(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
+	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	if (!o->no_glob && o->glob_threshold > 0) {
 		for (i = 0; i < pb->n; i = j) {
 			const char *slash = strrchr(pb->e[i].pat, '/');
@@ -648,7 +663,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 				if (strncmp(x->pat, pb->e[i].pat, plen) != 0 ||
 				    strchr(x->pat + plen, '/'))
 					break;
-				if (x->drop || (x->perms & LSEC_PERM_X))
+				if (x->drop || (x->perms & LSEC_PERM_X) || is_dir_pat(x->pat))
 					continue;
 				cnt++;
 				perms |= x->perms;
@@ -663,7 +678,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 				for (m = i; m < j; m++) {
 					struct entry *x = &pb->e[m];
 
-					if (x->drop || (x->perms & LSEC_PERM_X))
+					if (x->drop || (x->perms & LSEC_PERM_X) || is_dir_pat(x->pat))
 						continue;
 					if (!keep) {
 						char *np = malloc(plen + 2);
@@ -685,7 +700,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		}
 	}
 	/* 4. rules: merge equal patterns, sorted */
-	qsort(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
+	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	p->rules = calloc(pb->n + 1, sizeof(*p->rules));
 	if (!p->rules)
 		return -ENOMEM;
@@ -711,7 +726,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 	p->net = TAKE_PTR(pb->net);
 	p->nnet = pb->nnet;
 	pb->nnet = 0;
-	qsort(p->net, p->nnet, sizeof(char *), strp_cmp);
+	sort_n(p->net, p->nnet, sizeof(char *), strp_cmp);
 	p->caps = pb->caps;
 	return 0;
 }
@@ -769,6 +784,14 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 		for (j = 0; j < x->nsocks; j++)
 			pb_net(pb, &x->socks[j]);
 		pb->caps |= x->caps;
+	}
+	{
+		/* the attachment is always mapped and read (attached runs never
+		 * see its exec) */
+		struct lsec_trace_file self = { (char *)main_exe,
+						LSEC_PERM_M | LSEC_PERM_R, 0 };
+
+		pb_add(&pbs[0], &self, self.perms);
 	}
 	doc->profiles = calloc(mode == 'p' ? nprof : 1, sizeof(*doc->profiles));
 	if (!doc->profiles) {
@@ -839,6 +862,7 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 						strdup(mp->children[prof_of[i] - 1].name);
 		}
 	}
+	lsec_aa_doc_sort(doc);
 out:
 	if (r < 0)
 		lsec_err_set(e, -r, "building the profile: %s", strerror(-r));

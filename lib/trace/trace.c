@@ -444,9 +444,20 @@ int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 			r = errpipe;
 			goto out;
 		}
-		if (!task_add(&s, pid)) {
-			r = -ENOMEM;
-			goto out;
+		{
+			/* Until its exec, the child is still lsec: charge what it
+			 * does (the exec itself) to the program. */
+			struct trace_task *tk = task_add(&s, pid);
+			char real[PATH_MAX];
+
+			if (!tk) {
+				r = -ENOMEM;
+				goto out;
+			}
+			r = lsec_trace_exe_get(t, realpath(path, real) ? real : path);
+			if (r < 0)
+				goto out;
+			tk->exe = r;
 		}
 	} else {
 		r = attach_all(&s, o->attach_pid);
@@ -591,6 +602,7 @@ out:
 	}
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 out_arch:
+	lsec_trace_dircache_free(&s);
 	lsec_trace_arch_free(&s);
 	return r;
 }

@@ -87,7 +87,14 @@ struct trace_state {
 	char buf2[PATH_MAX * 2 + 64];  /* second path / scratch */
 	char res[PATH_MAX + 8];        /* resolved path */
 	int err;                       /* first fatal error (ENOMEM) */
+	/* raw directory -> resolved directory, so most paths cost one lstat */
+	struct dircache {
+		char **key, **val;
+		size_t size, used;
+	} dirs;
 };
+
+void lsec_trace_dircache_free(struct trace_state *s);
 
 /* record.c */
 uint64_t lsec_trace_strhash(const char *s);

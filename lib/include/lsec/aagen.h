@@ -90,6 +90,8 @@ int lsec_aagen_merge_file(struct lsec_aa_doc *doc, const char *file,
 /* Write the profile text (deterministic: everything sorted). */
 int lsec_aagen_write(FILE *f, const struct lsec_aa_doc *doc);
 void lsec_aa_doc_free(struct lsec_aa_doc *doc);
+/* Sort rules, includes, network rules and profiles (the first stays). */
+void lsec_aa_doc_sort(struct lsec_aa_doc *doc);
 
 /* Format perms (and exec mode) as AppArmor writes them: "rwlkm", "mrix". */
 void lsec_aa_perms_str(uint32_t perms, char exec, char *buf, size_t n);
