@@ -293,6 +293,9 @@ static const struct lsec_cmd profile_cmds[] = {
 
 static const struct lsec_opt sandbox_run_opts[] = {
 	SANDBOX_POLICY_OPTS,
+	{ "report", 0, NULL, 0,
+	  "print each refused call on stderr as it happens (name, number, "
+	  "arch, pid), and a summary at exit (lsec traces the program)" },
 	{ 0 }
 };
 
@@ -303,9 +306,9 @@ static const struct lsec_opt sandbox_explain_opts[] = {
 
 static const struct lsec_opt sandbox_export_opts[] = {
 	SANDBOX_POLICY_OPTS,
-	{ "format", 'f', "bpf|pfc|oci|policy", 0,
+	{ "format", 'f', "bpf|pfc|oci|policy|systemd", 0,
 	  "output format (required): raw BPF, libseccomp PFC text, OCI/Docker "
-	  "JSON, lsec policy" },
+	  "JSON, lsec policy, systemd unit drop-in" },
 	{ "output", 'o', "FILE", 0, "write to FILE instead of stdout" },
 	{ 0 }
 };
@@ -323,6 +326,26 @@ static const struct lsec_opt sandbox_syscalls_opts[] = {
 	  "architecture for numbers: x86_64, x86, x32, aarch64, ... (default "
 	  "native)" },
 	{ "exact", 0, NULL, 0, "do not expand a family name" },
+	{ 0 }
+};
+
+static const struct lsec_opt sandbox_trace_opts[] = {
+	{ "output", 'o', "FILE", 0,
+	  "write the policy to FILE (default: stdout; then the program's "
+	  "stdout goes to stderr)" },
+	{ "format", 'f', "policy|oci|systemd", 0,
+	  "lsec policy (default), OCI/Docker JSON, or systemd unit drop-in" },
+	{ "merge", 0, "FILE", 0,
+	  "add what this run used to an lsec policy written before" },
+	{ "args", 0, NULL, 0,
+	  "also allow socket, clone, unshare and prctl only with the "
+	  "arguments seen (families, types, namespace flags, options)" },
+	{ "duration", 0, "D", 0,
+	  "stop tracing after D (30, 30s, 5m, ...); a started program is "
+	  "then terminated" },
+	{ "attach", 0, "PID", 0,
+	  "learn from the running process PID (all threads) instead of "
+	  "starting CMD; it keeps running afterwards" },
 	{ 0 }
 };
 
@@ -348,6 +371,12 @@ static const struct lsec_cmd sandbox_cmds[] = {
 	  "resolve a syscall name, family or number on each architecture",
 	  cmd_sandbox_syscalls, sandbox_syscalls_opts, .min_args = 1,
 	  .max_args = 1 },
+	{ "trace", "[--] [CMD [ARG...]]",
+	  "run CMD (or --attach PID) and write the smallest seccomp policy "
+	  "that lets that run succeed",
+	  cmd_sandbox_trace, sandbox_trace_opts,
+	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS | LSEC_CMD_MUTATES,
+	  .min_args = 0, .max_args = -1, .nfixed = 0 },
 	{ 0 }
 };
 

@@ -664,6 +664,7 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 	struct run_ud ru = { .ctx = ctx };
 	struct lsec_sc_run_opts o = { .on_trap = on_trap, .ud = &ru };
 	struct lsec_sc_run_result res;
+	_cleanup_(sandbox_report_freep) struct sandbox_report *sr = NULL;
 	unsigned i;
 	int r, sig;
 
@@ -671,6 +672,10 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 	if (r < 0)
 		return r;
 	o.report_traps = has_trap(&f);
+	/* --report (sandbox_trace.c) */
+	if (cli_flag(ctx, "report") &&
+	    (r = sandbox_report_begin(ctx, &f, &o, &sr)) < 0)
+		return r;
 	fflush(stdout);
 	r = lsec_sc_run(&f, ctx->argv, &o, &res, &ctx->err);
 	if (r == -ENOENT || (r == -EACCES && !ctx->err.input &&
@@ -680,11 +685,12 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 	}
 	if (r < 0)
 		return r;
+	sandbox_report_end(sr, &res);
 	sig = WIFSIGNALED(res.status) ? WTERMSIG(res.status) : 0;
-	if (sig == SIGSYS && !ru.n && !ctx->quiet)
+	if (sig == SIGSYS && !ru.n && !sr && !ctx->quiet)
 		fprintf(stderr, "%s: %s was killed by SIGSYS: it made a system "
-				"call the policy kills (use --action trap to "
-				"see which)\n",
+				"call the policy kills (use --report to see "
+				"which)\n",
 			ctx->path, ctx->argv[0]);
 	if (ctx->json) {
 		cli_json_begin(ctx);
@@ -708,6 +714,7 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 			lsec_json_object_end(&ctx->j);
 		}
 		lsec_json_array_end(&ctx->j);
+		sandbox_report_json(sr);
 		cli_json_end(ctx);
 	}
 	return res.exit_code;

@@ -215,6 +215,13 @@ static uint32_t scmp_act(const struct lsec_sc_action *a)
 	return SCMP_ACT_KILL_PROCESS;
 }
 
+/* --report (report.c) turns deny actions into SECCOMP_RET_TRACE */
+static uint32_t filter_act(const struct lsec_sc_filter *f,
+			   const struct lsec_sc_action *a)
+{
+	return f->report ? lsec_sc_report_act(a) : scmp_act(a);
+}
+
 static const enum scmp_compare scmp_ops[] = {
 	[LSEC_SC_EQ] = SCMP_CMP_EQ, [LSEC_SC_NE] = SCMP_CMP_NE,
 	[LSEC_SC_LT] = SCMP_CMP_LT, [LSEC_SC_LE] = SCMP_CMP_LE,
@@ -239,12 +246,13 @@ static int build_one(const struct lsec_sc_filter *f, bool refine, void **out,
 	const struct lsec_sc_rule *rules = refine ? f->refine : f->main;
 	size_t n = refine ? f->nrefine : f->nmain, i;
 	struct lsec_sc_action allow = { LSEC_SC_ALLOW, 0 };
+	struct lsec_sc_action kill = { LSEC_SC_KILL, 0 };
 	uint32_t arch[4];
 	size_t narch = lsec_sc_arches(arch, ELEMENTSOF(arch), f->native_only);
 	scmp_filter_ctx ctx;
 	int r;
 
-	ctx = seccomp_init(scmp_act(refine ? &allow : &f->def));
+	ctx = seccomp_init(filter_act(f, refine ? &allow : &f->def));
 	if (!ctx)
 		return lsec_err_set(e, ENOMEM, "seccomp_init failed");
 	for (i = 1; i < narch; i++) {
@@ -253,7 +261,7 @@ static int build_one(const struct lsec_sc_filter *f, bool refine, void **out,
 			goto fail_arch;
 	}
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-				  SCMP_ACT_KILL_PROCESS)) < 0 ||
+				  filter_act(f, &kill))) < 0 ||
 	    (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, f->nnp)) < 0 ||
 	    (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, f->log)) < 0 ||
 	    /* binary tree by syscall number: pays above a few rules */
@@ -278,7 +286,7 @@ static int build_one(const struct lsec_sc_filter *f, bool refine, void **out,
 				args[c].datum_b = 0;
 			}
 		}
-		r = seccomp_rule_add_array(ctx, scmp_act(&ru->act), nr, ru->ncond,
+		r = seccomp_rule_add_array(ctx, filter_act(f, &ru->act), nr, ru->ncond,
 					   args);
 		if (r == -EEXIST) {
 			seccomp_release(ctx);
@@ -549,10 +557,12 @@ int lsec_sc_format_parse(const char *s, enum lsec_sc_format *fmt,
 		*fmt = LSEC_SC_OCI;
 	else if (streq(s, "policy"))
 		*fmt = LSEC_SC_POLICY;
+	else if (streq(s, "systemd"))
+		*fmt = LSEC_SC_SYSTEMD;
 	else
 		return lsec_err_input(e,
 				      "invalid format '%s' (expected bpf, pfc, "
-				      "oci or policy)",
+				      "oci, policy or systemd)",
 				      s);
 	return 0;
 }
@@ -564,7 +574,7 @@ int lsec_sc_export(const struct lsec_sc_filter *f, enum lsec_sc_format fmt,
 	FILE *out;
 	int r, i, nctx;
 
-	if (fmt == LSEC_SC_OCI || fmt == LSEC_SC_POLICY) {
+	if (fmt == LSEC_SC_OCI || fmt == LSEC_SC_POLICY || fmt == LSEC_SC_SYSTEMD) {
 		int dfd = dup(fd);
 
 		if (dfd < 0 || !(out = fdopen(dfd, "w"))) {
@@ -575,6 +585,8 @@ int lsec_sc_export(const struct lsec_sc_filter *f, enum lsec_sc_format fmt,
 		}
 		if (fmt == LSEC_SC_OCI)
 			lsec_sc_write_oci(f, out);
+		else if (fmt == LSEC_SC_SYSTEMD)
+			lsec_sc_write_systemd(f, out);
 		else
 			lsec_sc_write_policy(f, out, false);
 		r = ferror(out) ? -EIO : 0;

@@ -144,6 +144,9 @@ static void trace_loop(pid_t main_pid, const struct lsec_sc_run_opts *o,
 		}
 		if (!WIFSTOPPED(st))
 			continue;
+		/* --report: refused calls (report.c) */
+		if (o->on_refusal && lsec_sc_report_stop(pid, st, main_pid, o) > 0)
+			continue;
 		sig = WSTOPSIG(st);
 		event = (unsigned)st >> 16;
 		if (event == PTRACE_EVENT_STOP) {
@@ -193,7 +196,7 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 };
 	struct sigaction sa = { 0 }, old_int, old_quit, old_term, old_hup;
 	struct lsec_sc_action ex;
-	int r, nctx, child_err = 0;
+	int r, nctx, child_err = 0, report_err = 0;
 	ssize_t got;
 	pid_t pid;
 
@@ -278,11 +281,15 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 	if (o && o->report_traps &&
 	    ptrace(PTRACE_SEIZE, pid, 0,
 		   (void *)(long)(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-				  PTRACE_O_TRACECLONE)) < 0) {
+				  PTRACE_O_TRACECLONE |
+				  (f->report ? PTRACE_O_TRACESECCOMP : 0))) < 0) {
+		/* --report: its filter needs the tracer (report.c) */
+		if (f->report)
+			report_err = errno; /* the child is not let go */
 		/* e.g. under a tracer already: run without the reporter */
 		o = NULL;
 	}
-	if (write(sync[1], "g", 1) != 1) {
+	if (!report_err && write(sync[1], "g", 1) != 1) {
 		r = -errno;
 		kill(pid, SIGKILL);
 	}
@@ -299,6 +306,11 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	child_pid = 0;
+	if (report_err) {
+		r = lsec_err_set(e, report_err, "--report: cannot trace '%s': %s",
+				 argv[0], strerror(report_err));
+		goto out;
+	}
 	if (got == (ssize_t)sizeof(child_err)) {
 		r = lsec_err_set(e, child_err, "cannot load the seccomp filter: %s%s",
 				 strerror(child_err),

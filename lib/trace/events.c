@@ -594,6 +594,11 @@ void lsec_trace_on_syscall(struct trace_state *s, struct trace_task *tk,
 		if (set)
 			set->bits[nr / 64] |= 1ULL << (nr % 64);
 	}
+	/* sandbox trace */
+	if (s->o->on_syscall)
+		s->o->on_syscall(si->arch, nr, a, s->o->userdata);
+	if (s->o->flags & LSEC_TRACE_SYSCALLS_ONLY)
+		return;
 	if (!ar || nr >= LSEC_TRACE_MAX_NR || !(idx = ar->op[nr]))
 		return;
 	d = &lsec_trace_sysdefs[idx - 1];

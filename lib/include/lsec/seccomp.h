@@ -87,6 +87,9 @@ struct lsec_sc_filter {
 	struct lsec_sc_rule *main, *refine;
 	size_t nnotes;
 	char **notes; /* what resolution decided: shadowed rules, io_uring */
+	/* sandbox run --report: deny actions become SECCOMP_RET_TRACE
+	 * (lsec_sc_report_act), reported and carried out by the tracer */
+	bool report;
 };
 
 /* ---- names (names.c) ---- */
@@ -172,7 +175,13 @@ int lsec_sc_build(const struct lsec_sc_filter *f, void *ctx[2],
 		  struct lsec_err *e);
 void lsec_sc_ctx_release(void *ctx[2]);
 
-enum lsec_sc_format { LSEC_SC_BPF, LSEC_SC_PFC, LSEC_SC_OCI, LSEC_SC_POLICY };
+enum lsec_sc_format {
+	LSEC_SC_BPF,
+	LSEC_SC_PFC,
+	LSEC_SC_OCI,
+	LSEC_SC_POLICY,
+	LSEC_SC_SYSTEMD, /* systemd.c: a unit drop-in */
+};
 int lsec_sc_format_parse(const char *s, enum lsec_sc_format *fmt,
 			 struct lsec_err *e);
 /* Write f to fd in fmt.  BPF with a refine filter: both programs, main
@@ -199,6 +208,8 @@ int lsec_sc_import_oci(const char *path, const char *const *caps,
 		       struct lsec_sc_import *imp, struct lsec_err *e);
 void lsec_sc_import_free(struct lsec_sc_import *imp);
 
+struct lsec_sc_refusal; /* report.c */
+
 /* ---- run (run.c) ---- */
 
 struct lsec_sc_trap {
@@ -214,6 +225,9 @@ struct lsec_sc_run_opts {
 	bool report_traps;
 	void (*on_trap)(const struct lsec_sc_trap *t, void *ud);
 	void *ud;
+	/* --report (with f->report): every refused, trapped, killed or
+	 * logged call, at the moment it is made (report.c) */
+	void (*on_refusal)(const struct lsec_sc_refusal *r, void *ud);
 };
 
 struct lsec_sc_run_result {
@@ -228,5 +242,102 @@ struct lsec_sc_run_result {
 int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 		const struct lsec_sc_run_opts *o, struct lsec_sc_run_result *res,
 		struct lsec_err *e);
+
+/* ---- learn (learn.c): lsec sandbox trace ---- */
+
+#define LSEC_SC_LEARN_ARCHES 4
+#define LSEC_SC_LEARN_MAX_NR 1024
+
+/* An argument fact seen in the run: socket family/type, clone namespace
+ * flags, unshare flags, prctl option. */
+struct lsec_sc_fact {
+	char name[LSEC_SC_NAME_MAX];
+	unsigned ncond;
+	struct lsec_sc_cond cond[2];
+};
+
+struct lsec_sc_learn {
+	bool args; /* record argument facts */
+	size_t narch;
+	struct {
+		uint32_t arch; /* AUDIT_ARCH_* == SCMP_ARCH_* */
+		int fact_nr[5]; /* numbers of the calls with facts */
+		uint64_t bits[LSEC_SC_LEARN_MAX_NR / 64];
+	} sys[LSEC_SC_LEARN_ARCHES];
+	size_t nfacts, afacts;
+	struct lsec_sc_fact *facts;
+	unsigned long calls; /* calls seen */
+	int err;             /* first failure (-ENOMEM) */
+};
+
+void lsec_sc_learn_init(struct lsec_sc_learn *l, bool args);
+void lsec_sc_learn_free(struct lsec_sc_learn *l);
+/* Record one call; the tracer's on_syscall hook (userdata = l). */
+void lsec_sc_learn_call(uint32_t arch, uint64_t nr, const uint64_t args[6],
+			void *l);
+/* Add the smallest allowlist for what l recorded to p: every call seen
+ * (with --args: as conditional allows where facts exist), the calls the
+ * launcher and the kernel need after the filter is loaded (execve,
+ * exit_group, exit, rt_sigreturn, restart_syscall), exact names, default
+ * errno:ENOSYS unless p already has a default, native-only when only the
+ * native ABI was seen (and, when merged, p was native-only too). */
+int lsec_sc_learn_policy(const struct lsec_sc_learn *l, struct lsec_sc_policy *p,
+			 bool merged, struct lsec_err *e);
+/* The closing comment: how the policy was learned; argv is the traced
+ * command (NULL with --attach), merged the --merge file or NULL.  Lines
+ * start with prefix ("# "). */
+void lsec_sc_learn_comment(const struct lsec_sc_learn *l, FILE *out,
+			   char *const *argv, const char *merged,
+			   const char *prefix);
+
+/* ---- systemd (systemd.c) ---- */
+
+/* The filter as a systemd unit drop-in ([Service] with SystemCallFilter=,
+ * SystemCallArchitectures=, SystemCallErrorNumber=, SystemCallLog=); what
+ * systemd cannot express (argument conditions, per-call actions in an
+ * allowlist, trap) is said in "# note:" comments. */
+void lsec_sc_write_systemd(const struct lsec_sc_filter *f, FILE *out);
+
+/* ---- report (report.c): lsec sandbox run --report ---- */
+
+struct lsec_sc_refusal {
+	int pid, tid;  /* process (thread group) and thread */
+	bool main;     /* the process lsec started */
+	int nr;
+	uint32_t arch;
+	char name[LSEC_SC_NAME_MAX];
+	char comm[20];
+	struct lsec_sc_action act; /* what the policy does: errno, kill, trap, log */
+};
+
+/* Distinct refusals (syscall, arch, action, program) with counts. */
+struct lsec_sc_report {
+	size_t n, cap;
+	struct lsec_sc_refusal *v;
+	unsigned long *count;
+	unsigned long total;
+};
+
+/* --report works on this CPU (it rewrites registers to fail a call). */
+bool lsec_sc_report_supported(void);
+/* SCMP_ACT_* for a with --report: allow stays, trap stays (SIGSYS is
+ * reported when delivered), errno, kill and log become TRACE with the
+ * action in the 16 data bits. */
+uint32_t lsec_sc_report_act(const struct lsec_sc_action *a);
+/* A ptrace stop of a reported program: a seccomp stop (report, then fail
+ * the call with the errno, kill the process, or let a logged call run) or
+ * the SIGSYS of a trap (report, deliver).  Returns 1 when handled (the task
+ * was resumed or killed), 0 when the stop is not a report's. */
+int lsec_sc_report_stop(int pid, int status, int main_pid,
+			const struct lsec_sc_run_opts *o);
+/* "refused openat(257) [x86_64] (family open, group @file-system) in pid
+ * 1234 (python3)", and for kill/trap/log what happened. */
+void lsec_sc_refusal_str(const struct lsec_sc_refusal *r, char *buf, size_t n);
+/* The family (NULL: none) and the group listing name (NULL: none). */
+const char *lsec_sc_family_of(const char *name);
+const char *lsec_sc_group_of(const char *name);
+/* Count r; 1 when it is a new distinct refusal, 0 if seen, -ENOMEM. */
+int lsec_sc_report_add(struct lsec_sc_report *rep, const struct lsec_sc_refusal *r);
+void lsec_sc_report_free(struct lsec_sc_report *rep);
 
 #endif

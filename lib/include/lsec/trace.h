@@ -102,6 +102,9 @@ enum {
 	LSEC_TRACE_ALL_SYSCALLS = 1 << 0, /* stop on (and record) every call */
 	LSEC_TRACE_DETACH = 1 << 1,       /* leave a started program running */
 	LSEC_TRACE_NO_SIGNALS = 1 << 2,   /* do not stop on SIGINT/TERM/HUP */
+	/* sandbox trace: record the syscall sets (and call on_syscall) only,
+	 * no file/socket/capability decoding */
+	LSEC_TRACE_SYSCALLS_ONLY = 1 << 3,
 };
 
 struct lsec_trace_opts {
@@ -111,6 +114,11 @@ struct lsec_trace_opts {
 	unsigned grace_ms;    /* SIGTERM -> SIGKILL delay; 0: 3000 */
 	unsigned flags;
 	int stdout_fd; /* >= 0: the started program's stdout (e.g. 2) */
+	/* sandbox trace: optional, called at every system call the recorder
+	 * stops on, with its AUDIT_ARCH_*, number and entry arguments */
+	void (*on_syscall)(uint32_t arch, uint64_t nr, const uint64_t args[6],
+			   void *userdata);
+	void *userdata;
 };
 
 struct lsec_trace {
