@@ -251,6 +251,10 @@ expect_match "bad1:3" "$ERR" "run names FILE:LINE"
 printf 'deny nosuchcall\n' >"$T/bad2"
 expect_rc 2 "check: unknown syscall" $S check "$T/bad2"
 expect_match "bad2:1: .*nosuchcall" "$ERR" "FILE:LINE and the name"
+printf 'allow @system-service\ndeny socket:arg0==AF_INET\naction kill\ndeny socket:arg0==AF_PACKET\n' >"$T/conflict"
+expect_rc 2 "check: rules libseccomp cannot combine" $S check "$T/conflict"
+expect_match "conflict:4: 'socket:arg0==AF_PACKET'" "$ERR" "conflict reported at FILE:LINE"
+expect_rc 0 "the same policy, native ABI only" $S run --native-only --policy "$T/conflict" -- /bin/true
 expect_rc 2 "explain: bad group" $S explain --deny @nope
 expect_rc 2 "export: bad format" $S export --deny open --format yaml
 expect_match "yaml" "$ERR" "names the format"
