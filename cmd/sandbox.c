@@ -681,6 +681,12 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 	if (r < 0)
 		return r;
 	sig = WIFSIGNALED(res.status) ? WTERMSIG(res.status) : 0;
+	if (res.exit_code == LSEC_EXIT_RUN_NOTFOUND && !ctx->quiet &&
+	    lsec_sc_filter_action(&f, "openat").kind >= LSEC_SC_ERRNO)
+		fprintf(stderr, "%s: note: the policy denies openat from exec on, "
+				"so a dynamically linked program cannot load its "
+				"libraries (see lsec-sandbox(8), Start-up)\n",
+			ctx->path);
 	if (sig == SIGSYS && !ru.n && !ctx->quiet)
 		fprintf(stderr, "%s: %s was killed by SIGSYS: it made a system "
 				"call the policy kills (use --action trap to "

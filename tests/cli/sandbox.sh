@@ -11,6 +11,7 @@ S="$LSEC sandbox"
 expect_rc 127 "--deny open: a dynamic program cannot even load libc" \
 	$S run --deny open -- $PY -c 'import os; os.open("/etc/hostname", os.O_RDONLY)'
 expect_match 'Operation not permitted' "$ERR" "the loader reports EPERM"
+expect_match 'cannot load its libraries' "$ERR" "lsec explains why"
 expect_rc 159 "--deny open --action kill: killed by SIGSYS" \
 	$S run --deny open --action kill -- $PY -c 'import os; os.open("/etc/hostname", 0)'
 expect_match 'killed by SIGSYS' "$ERR" "lsec says SIGSYS killed it"
@@ -153,6 +154,18 @@ try:
     socket.socket(socket.AF_INET); raise SystemExit(2)
 except PermissionError:
     pass'
+if bwrap --ro-bind / / /bin/true 2>/dev/null; then
+	expect_rc 0 "the same BPF through bwrap --seccomp" \
+		bwrap --ro-bind / / --seccomp 9 $PY -c '
+import socket
+socket.socket(socket.AF_UNIX).close()
+try:
+    socket.socket(socket.AF_INET); raise SystemExit(2)
+except PermissionError:
+    pass' 9<"$T/f.bpf"
+else
+	echo "# bwrap not usable here: bwrap --seccomp check skipped"
+fi
 expect_rc 0 "export bpf, allowlist" $S export --allow @system-service --format bpf -o "$T/a.bpf"
 expect_rc 0 "allowlist BPF runs python via the loader" "$P/sc_bpfload" "$T/a.bpf" $PY -c pass
 expect_rc 2 "bpf export of a two-filter policy refused" \
