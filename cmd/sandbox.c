@@ -65,7 +65,7 @@ static int build_policy(struct lsec_ctx *ctx, struct lsec_sc_policy *p,
 	p->native_only = p->native_only || cli_flag(ctx, "native-only");
 	p->log = p->log || cli_flag(ctx, "log");
 	if (nnp) {
-		if (streq(nnp, "") || streq(nnp, "yes"))
+		if (streq(nnp, "yes"))
 			p->nnp = true;
 		else if (streq(nnp, "no"))
 			p->nnp = false;
