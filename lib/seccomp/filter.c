@@ -181,6 +181,14 @@ int lsec_sc_resolve(const struct lsec_sc_policy *p, struct lsec_sc_filter *f,
 		if (U && !lsec_sc_action_eq(&U->act, &f->def) &&
 		    (r = emit(&f->main, &f->nmain, U)) < 0)
 			return r;
+		/* named on purpose but absent from the native ABI */
+		if (streq(all[i].origin, all[i].name) &&
+		    seccomp_syscall_resolve_name(all[i].name) < 0 &&
+		    (r = note(f, "%s does not exist on %s; the rule applies to "
+				 "the other ABIs only",
+			      all[i].name,
+			      lsec_sc_arch_name(seccomp_arch_native()))) < 0)
+			return r;
 	}
 	return 0;
 }
