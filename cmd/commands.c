@@ -288,7 +288,7 @@ static const struct lsec_cmd profile_cmds[] = {
 	{ "native-only", 0, NULL, 0,                                            \
 	  "kill the process on any other ABI (i386 int 0x80, x32)" },           \
 	{ "log", 0, NULL, 0, "log denied syscalls to the audit log" },          \
-	{ "no-new-privs", 0, "yes|no", LSEC_OPT_OPTARG,                         \
+	{ "no-new-privs", 0, "yes|no", 0,                                       \
 	  "set no_new_privs (default yes; no needs CAP_SYS_ADMIN)" }
 
 static const struct lsec_opt sandbox_run_opts[] = {

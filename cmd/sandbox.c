@@ -65,7 +65,7 @@ static int build_policy(struct lsec_ctx *ctx, struct lsec_sc_policy *p,
 	p->native_only = p->native_only || cli_flag(ctx, "native-only");
 	p->log = p->log || cli_flag(ctx, "log");
 	if (nnp) {
-		if (streq(nnp, "") || streq(nnp, "yes"))
+		if (streq(nnp, "yes"))
 			p->nnp = true;
 		else if (streq(nnp, "no"))
 			p->nnp = false;
@@ -687,6 +687,12 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 		return r;
 	sandbox_report_end(sr, &res);
 	sig = WIFSIGNALED(res.status) ? WTERMSIG(res.status) : 0;
+	if (res.exit_code == LSEC_EXIT_RUN_NOTFOUND && !ctx->quiet &&
+	    lsec_sc_filter_action(&f, "openat").kind >= LSEC_SC_ERRNO)
+		fprintf(stderr, "%s: note: the policy denies openat from exec on, "
+				"so a dynamically linked program cannot load its "
+				"libraries (see lsec-sandbox(8), Start-up)\n",
+			ctx->path);
 	if (sig == SIGSYS && !ru.n && !sr && !ctx->quiet)
 		fprintf(stderr, "%s: %s was killed by SIGSYS: it made a system "
 				"call the policy kills (use --report to see "
