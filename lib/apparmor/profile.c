@@ -214,7 +214,7 @@ int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret)
 	return (int)sv.n;
 }
 
-bool lsec_aa_pattern_match(const char *pattern, const char *path)
+bool lsec_aa_glob_match(const char *pattern, const char *path)
 {
 	char **alts = NULL, **a;
 	bool hit = false;
@@ -553,7 +553,7 @@ const struct lsec_aa_profile *lsec_aa_policy_pick(const struct lsec_aa_policy *p
 		return NULL;
 	for (i = 0; exe && i < p->nprofiles; i++)
 		if (p->profiles[i].attach &&
-		    lsec_aa_pattern_match(p->profiles[i].attach, exe))
+		    lsec_aa_glob_match(p->profiles[i].attach, exe))
 			return &p->profiles[i];
 	return &p->profiles[0];
 }

@@ -271,7 +271,7 @@ static void walk(struct planner *pl, const char *dir, char **comps, size_t n,
 
 			if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 				continue;
-			if (!lsec_aa_pattern_match(c, de->d_name))
+			if (!lsec_aa_glob_match(c, de->d_name))
 				continue;
 			if (nn >= EXPAND_MAX || --*budget < 0) {
 				closedir(d);
@@ -437,8 +437,8 @@ static void apply_deny(struct planner *pl, const struct lsec_aa_rule *r)
 				pl->oom = 1;
 				return;
 			}
-			if (lsec_aa_pattern_match(alts[k], b->path) ||
-			    (b->dir && lsec_aa_pattern_match(alts[k], withslash))) {
+			if (lsec_aa_glob_match(alts[k], b->path) ||
+			    (b->dir && lsec_aa_glob_match(alts[k], withslash))) {
 				b->access &= ~take; /* left out: exact */
 				continue;
 			}

@@ -137,6 +137,13 @@ expect_match "command not found" "$ERR" "missing program named"
 expect_rc 127 "missing program in PATH" "$LSEC" profile run "$T/gen.prof" -- lsec-no-such-program
 expect_rc 126 "not executable" "$LSEC" profile run "$T/gen.prof" -- "$D/www/index.html"
 expect_rc 137 "killed by SIGKILL: 128+9" "$LSEC" profile run "$T/gen.prof" -- $PY -c 'import os; os.kill(os.getpid(), 9)'
+# lsec waits for the program and passes SIGTERM on, as `sandbox run` does
+"$LSEC" profile run "$T/gen.prof" -- $PY -c 'import time; time.sleep(30)' &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+expect_eq "$?" "143" "SIGTERM to lsec reaches the program: 128+15"
 printf 'profile x {\n  /a r,\n  /b rwa,\n}\n' >"$T/bad.prof"
 expect_rc 125 "malformed profile: lsec's own failure" "$LSEC" profile run "$T/bad.prof" -- /bin/true
 expect_match "$T/bad.prof:3: conflict" "$ERR" "malformed profile: FILE:LINE"

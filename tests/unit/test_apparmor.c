@@ -152,8 +152,8 @@ static void test_escapes(void **state)
 	assert_string_equal(rule(&p, 1)->path, "/srv/A\\*\\?\\[\\]\\{\\}\\^\\\\");
 	assert_false(lsec_aa_pattern_has_glob(rule(&p, 1)->path));
 	/* ...and match only themselves */
-	assert_true(lsec_aa_pattern_match(rule(&p, 1)->path, "/srv/A*?[]{}^\\"));
-	assert_false(lsec_aa_pattern_match(rule(&p, 1)->path, "/srv/Ax?[]{}^\\"));
+	assert_true(lsec_aa_glob_match(rule(&p, 1)->path, "/srv/A*?[]{}^\\"));
+	assert_false(lsec_aa_glob_match(rule(&p, 1)->path, "/srv/Ax?[]{}^\\"));
 	u = lsec_aa_pattern_unescape(rule(&p, 1)->path);
 	assert_string_equal(u, "/srv/A*?[]{}^\\");
 	free(u);
@@ -186,12 +186,12 @@ static void test_tunables(void **state)
 	assert_string_equal(rule(&p, 0)->path, "/usr/bin/web");
 	/* multi-valued variables become alternatives; += appended; // collapsed */
 	assert_string_equal(rule(&p, 1)->path, "{{/home/,/srv/home/}/*/,/root/}/.webrc");
-	assert_true(lsec_aa_pattern_match(rule(&p, 1)->path, "/home/ann/.webrc"));
-	assert_true(lsec_aa_pattern_match(rule(&p, 1)->path, "/srv/home/bob/.webrc"));
-	assert_true(lsec_aa_pattern_match(rule(&p, 1)->path, "/root/.webrc"));
-	assert_false(lsec_aa_pattern_match(rule(&p, 1)->path, "/home/a/b/.webrc"));
-	assert_true(lsec_aa_pattern_match(rule(&p, 2)->path, "/proc/42/status"));
-	assert_false(lsec_aa_pattern_match(rule(&p, 2)->path, "/proc/self/status"));
+	assert_true(lsec_aa_glob_match(rule(&p, 1)->path, "/home/ann/.webrc"));
+	assert_true(lsec_aa_glob_match(rule(&p, 1)->path, "/srv/home/bob/.webrc"));
+	assert_true(lsec_aa_glob_match(rule(&p, 1)->path, "/root/.webrc"));
+	assert_false(lsec_aa_glob_match(rule(&p, 1)->path, "/home/a/b/.webrc"));
+	assert_true(lsec_aa_glob_match(rule(&p, 2)->path, "/proc/42/status"));
+	assert_false(lsec_aa_glob_match(rule(&p, 2)->path, "/proc/self/status"));
 	lsec_aa_policy_free(&p);
 }
 
@@ -270,14 +270,14 @@ static void test_globs(void **state)
 	char **v;
 
 	(void)state;
-	assert_true(lsec_aa_pattern_match("/usr/lib/**", "/usr/lib/a/b/c.so"));
-	assert_true(lsec_aa_pattern_match("/usr/lib/*.so*", "/usr/lib/libc.so.6"));
-	assert_false(lsec_aa_pattern_match("/usr/lib/*.so*", "/usr/lib/x/libc.so.6"));
-	assert_true(lsec_aa_pattern_match("/{usr/,}lib{,32}/ld-*.so", "/lib32/ld-x.so"));
-	assert_true(lsec_aa_pattern_match("/a/[^x]b", "/a/yb"));
-	assert_false(lsec_aa_pattern_match("/a/[^x]b", "/a/xb"));
-	assert_true(lsec_aa_pattern_match("/a/?", "/a/z"));
-	assert_false(lsec_aa_pattern_match("/a/?", "/a//"));
+	assert_true(lsec_aa_glob_match("/usr/lib/**", "/usr/lib/a/b/c.so"));
+	assert_true(lsec_aa_glob_match("/usr/lib/*.so*", "/usr/lib/libc.so.6"));
+	assert_false(lsec_aa_glob_match("/usr/lib/*.so*", "/usr/lib/x/libc.so.6"));
+	assert_true(lsec_aa_glob_match("/{usr/,}lib{,32}/ld-*.so", "/lib32/ld-x.so"));
+	assert_true(lsec_aa_glob_match("/a/[^x]b", "/a/yb"));
+	assert_false(lsec_aa_glob_match("/a/[^x]b", "/a/xb"));
+	assert_true(lsec_aa_glob_match("/a/?", "/a/z"));
+	assert_false(lsec_aa_glob_match("/a/?", "/a//"));
 	assert_int_equal(lsec_aa_brace_expand("/{a,b{c,d}}/x", 10, &v), 3);
 	assert_string_equal(v[0], "/a/x");
 	assert_string_equal(v[1], "/bc/x");

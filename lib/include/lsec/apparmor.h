@@ -124,7 +124,7 @@ const struct lsec_aa_profile *lsec_aa_policy_pick(const struct lsec_aa_policy *p
 /* ---- patterns (profile.c) ---- */
 
 /* Does the pattern (AppArmor glob syntax, braces allowed) match path? */
-bool lsec_aa_pattern_match(const char *pattern, const char *path);
+bool lsec_aa_glob_match(const char *pattern, const char *path);
 /* Does the pattern hold any unescaped glob character? */
 bool lsec_aa_pattern_has_glob(const char *pattern);
 /* Expand {a,b} alternatives into *ret (strv, NULL-terminated, caller frees
