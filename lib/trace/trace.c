@@ -209,9 +209,10 @@ static int start_child(struct trace_state *s, const char *path,
 			dup2(o->stdout_fd, 1);
 		raise(SIGSTOP); /* wait for the tracer to seize us */
 		if (filter) {
-			/* Without CAP_SYS_ADMIN the kernel wants no_new_privs. */
+			/* Without CAP_SYS_ADMIN the kernel wants no_new_privs
+			 * (libseccomp reports that as -ECANCELED or -EACCES). */
 			err = seccomp_load(filter);
-			if (err == -EACCES) {
+			if (err < 0) {
 				seccomp_attr_set(filter, SCMP_FLTATR_CTL_NNP, 1);
 				err = seccomp_load(filter);
 			}

@@ -206,6 +206,24 @@ json_ok "$OUT" "--json prints one JSON document"
 expect_eq "$(json_get "$OUT" 'd["program"]["exit_status"]')" "0" "--json: program exit status"
 expect_match "thread.txt" "$(json_get "$OUT" 'd["text"]')" "--json: profile text included"
 
+# ---- as an unprivileged user (the filter then needs no_new_privs) -------------
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	NB=$(mktemp -d /tmp/lsec-gen-nobody.XXXXXX)
+	at_exit rm -rf "$NB"
+	chmod 755 "$NB"
+	cp "$LSEC" "$NB/lsec"
+	echo mine >"$NB/mine"
+	echo root >"$NB/rootfile"
+	chown 65534 "$NB/mine" "$NB"
+	chmod 644 "$NB/rootfile"
+	(cd "$NB" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NB/lsec" profile gen --no-abstractions -- cat "$NB/mine" "$NB/rootfile") >"$T/nb.prof" 2>"$T/nb.err"
+	expect_eq "$?" "0" "gen as an unprivileged user"
+	NBP=$(cat "$T/nb.prof")
+	expect_match "^  owner \"$NB/mine\" r,$" "$NBP" "owner for the user's own file"
+	expect_match "^  \"$NB/rootfile\" r,$" "$NBP" "no owner for someone else's file"
+fi
+
 # ---- the program's own status is reported, not returned -------------------------
 expect_rc 0 "a failing program still yields a profile (exit 0)" "$LSEC" profile gen -o "$W/f.prof" -- false
 finish
