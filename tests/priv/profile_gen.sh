@@ -217,7 +217,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	chown 65534 "$NB/mine" "$NB"
 	chmod 644 "$NB/rootfile"
 	(cd "$NB" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$NB/lsec" profile gen --no-abstractions -- cat "$NB/mine" "$NB/rootfile") >"$T/nb.prof" 2>"$T/nb.err"
+		"$NB/lsec" profile gen --no-abstractions --no-glob -- cat "$NB/mine" "$NB/rootfile") >"$T/nb.prof" 2>"$T/nb.err"
 	expect_eq "$?" "0" "gen as an unprivileged user"
 	NBP=$(cat "$T/nb.prof")
 	expect_match "^  owner \"$NB/mine\" r,$" "$NBP" "owner for the user's own file"
