@@ -96,18 +96,19 @@ static struct trace_task *task_find(struct trace_state *s, pid_t tid)
 static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 {
 	struct trace_task *tk = task_find(s, tid);
-	size_t k, used = 0;
+	size_t k;
 
 	if (tk) {
 		if (!tk->live) {
-			tk->live = true;
+			/* a reused tid: a new task */
+			free(tk->exec_path);
+			*tk = (struct trace_task){ .tid = tid, .exe = -1, .uid = -1,
+						   .live = true };
 			s->nlive++;
 		}
 		return tk;
 	}
-	for (k = 0; k < s->ntasks_alloc; k++)
-		used += s->tasks[k].tid != 0;
-	if ((used + 1) * 2 > s->ntasks_alloc) {
+	if ((s->nused + 1) * 2 > s->ntasks_alloc) {
 		/* grow (and drop the dead: rehash live ones only) */
 		size_t n = s->ntasks_alloc ? s->ntasks_alloc * 2 : 64;
 		struct trace_task *old = s->tasks, *nt = calloc(n, sizeof(*nt));
@@ -131,6 +132,7 @@ static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 			nt[j] = old[k];
 		}
 		free(old);
+		s->nused = s->nlive;
 	}
 	for (k = (size_t)tid & (s->ntasks_alloc - 1); s->tasks[k].tid;
 	     k = (k + 1) & (s->ntasks_alloc - 1))
@@ -138,6 +140,7 @@ static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 	tk = &s->tasks[k];
 	*tk = (struct trace_task){ .tid = tid, .exe = -1, .uid = -1, .live = true };
 	s->nlive++;
+	s->nused++;
 	return tk;
 }
 

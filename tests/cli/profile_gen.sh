@@ -58,6 +58,11 @@ if command -v apparmor_parser >/dev/null; then
 fi
 expect_rc 0 "--static --complain --exec-mode cx" "$LSEC" profile gen --static sh --complain
 expect_match 'flags=\(complain\) \{$' "$OUT" "--complain sets flags=(complain)"
+printf '#!/bin/sh\necho hi\n' >"$T/script.sh"
+chmod 755 "$T/script.sh"
+expect_rc 0 "--static of a script" "$LSEC" profile gen --static "$T/script.sh"
+expect_match "^  \"$SH\" mrix,$" "$OUT" "--static script: its interpreter runs in the profile (ix)"
+expect_match "^profile script.sh \"$(readlink -f "$T")/script.sh\"" "$OUT" "--static script: attached to the script"
 expect_rc 2 "--static of a non-ELF file" "$LSEC" profile gen --static /etc/passwd
 expect_rc 0 "--static --json" "$LSEC" profile gen --static sh --json
 json_ok "$OUT" "--json is one JSON document"
