@@ -408,7 +408,7 @@ static void on_stop(struct trace_state *s, pid_t tid, int status, enum phase ph)
 int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 		   struct lsec_err *e)
 {
-	struct trace_state s = { .t = t, .o = o, .e = e };
+	struct trace_state s = { .t = t, .o = o, .e = e, .self = getpid() };
 	_cleanup_free_ char *path = NULL;
 	sigset_t set, oldmask;
 	enum phase ph = RUNNING;

@@ -79,6 +79,7 @@ struct trace_state {
 	const struct lsec_trace_opts *o;
 	struct lsec_err *e;
 	bool use_syscall; /* PTRACE_SYSCALL rather than the filter */
+	pid_t self;       /* lsec's own pid */
 	struct trace_task *tasks;
 	size_t ntasks_alloc; /* power of two, open addressing on tid */
 	size_t nlive;
