@@ -224,6 +224,29 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	expect_match "^  \"$NB/rootfile\" r,$" "$NBP" "no owner for someone else's file"
 fi
 
+# ---- sockets and capabilities (in a private network namespace) -----------------
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+	cat >"$T/net.py" <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 81))
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+u.connect(("::1", 5353))
+r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+PY
+	unshare -n sh -c 'ip link set lo up; exec "$0" profile gen --json -- python3 "$1"' "$LSEC" "$T/net.py" >"$T/net.json" 2>"$T/net.err"
+	expect_eq "$?" "0" "gen on a program using sockets"
+	NJ=$(cat "$T/net.json")
+	NP=$(json_get "$NJ" 'd["text"]')
+	expect_match '^  network inet stream,$' "$NP" "network inet stream"
+	expect_match '^  network inet6 dgram,$' "$NP" "network inet6 dgram"
+	expect_match '^  network inet raw,$' "$NP" "network inet raw"
+	expect_match '^  capability net_bind_service,$' "$NP" "bind to port 81: capability net_bind_service"
+	expect_match '^  capability net_raw,$' "$NP" "raw socket: capability net_raw"
+	expect_match "'bind', 'inet', '127.0.0.1', 81" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the bound address and port"
+	expect_match "'connect', 'inet6', '::1', 5353" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the connected address and port"
+fi
+
 # ---- the program's own status is reported, not returned -------------------------
 expect_rc 0 "a failing program still yields a profile (exit 0)" "$LSEC" profile gen -o "$W/f.prof" -- false
 finish
