@@ -122,14 +122,41 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
-/* A token that looks generated: mktemp's XXXXXX, a hash, a uuid part. */
-static bool random_token(const char *s, size_t n, bool tmpdir)
+/* Is the decimal token the pid of a traced process? */
+static bool traced_pid(const char *s, size_t n, const struct lsec_aagen_pids *pids)
+{
+	size_t lo = 0, hi;
+	long v = 0;
+
+	if (!pids || !pids->n || n > 9 || !all_digits(s, n) || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	for (hi = pids->n; lo < hi;) { /* sorted */
+		size_t mid = (lo + hi) / 2;
+
+		if (pids->v[mid] == v)
+			return true;
+		if (pids->v[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* A token that looks generated: mktemp's XXXXXX, a hash, a uuid part, the
+ * pid of a traced process. */
+static bool random_token(const char *s, size_t n, bool tmpdir,
+			 const struct lsec_aagen_pids *pids)
 {
 	size_t i, digits = 0, upper = 0, lower = 0;
 
 	if (n >= 6 && all_digits(s, n))
 		return true;
 	if (n >= 16 && is_hex(s, n))
+		return true;
+	if (traced_pid(s, n, pids))
 		return true;
 	if (!tmpdir || n < 6)
 		return false;
@@ -142,14 +169,15 @@ static bool random_token(const char *s, size_t n, bool tmpdir)
 			upper++;
 		else if (islower(c))
 			lower++;
-		else
+		else if (c != '_')
 			return false;
 	}
 	return (digits && (upper || lower)) || (upper && lower);
 }
 
 /* One file name: heuristics applied, escaped. */
-static void name_pattern(struct sb *b, const char *s, size_t n, bool tmpdir)
+static void name_pattern(struct sb *b, const char *s, size_t n, bool tmpdir,
+			 const struct lsec_aagen_pids *pids)
 {
 	size_t base = so_version_base(s, n), i = 0;
 	bool star = false;
@@ -159,13 +187,17 @@ static void name_pattern(struct sb *b, const char *s, size_t n, bool tmpdir)
 		sb_add(b, "*");
 		return;
 	}
-	/* tokens separated by . _ - */
+	/* tokens separated by . _ - (in temporary directories . and - only:
+	 * Python's tempfile names hold '_') */
 	while (i < n) {
 		size_t j = i;
 
-		while (j < n && isalnum((unsigned char)s[j]))
+		while (j < n && (isalnum((unsigned char)s[j]) || (tmpdir && s[j] == '_')))
 			j++;
-		if (j > i && random_token(s + i, j - i, tmpdir)) {
+		if (j > i && random_token(s + i, j - i, tmpdir, pids)) {
+			/* mktemp/tempfile's "tmpXXXXXX": keep the prefix */
+			if (!star && tmpdir && j - i > 3 && strncmp(s + i, "tmp", 3) == 0)
+				sb_add(b, "tmp");
 			if (!star)
 				sb_add(b, "*");
 			star = true;
@@ -193,6 +225,12 @@ static bool has_prefix(const char *s, const char *p, const char **rest)
 }
 
 char *lsec_aagen_pattern(const char *raw, bool no_glob)
+{
+	return lsec_aagen_pattern_pids(raw, no_glob, NULL);
+}
+
+char *lsec_aagen_pattern_pids(const char *raw, bool no_glob,
+			      const struct lsec_aagen_pids *pids)
 {
 	struct sb b = { 0 };
 	const char *rest = raw, *p;
@@ -244,7 +282,7 @@ char *lsec_aagen_pattern(const char *raw, bool no_glob)
 		if (no_glob)
 			sb_lit(&b, rest, n);
 		else
-			name_pattern(&b, rest, n, tmpdir);
+			name_pattern(&b, rest, n, tmpdir, pids);
 		rest += n;
 	}
 	return sb_take(&b);
@@ -644,7 +682,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 			return -ENOMEM;
 	/* 2. patterns */
 	for (i = 0; i < pb->n; i++) {
-		pb->e[i].pat = lsec_aagen_pattern(pb->e[i].raw, o->no_glob);
+		pb->e[i].pat = lsec_aagen_pattern_pids(pb->e[i].raw, o->no_glob, &o->pids);
 		if (!pb->e[i].pat)
 			return -ENOMEM;
 	}
@@ -743,6 +781,12 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 	size_t i, j, nprof;
 	int mainidx = -1, r = 0;
 	int *prof_of = NULL;
+	struct lsec_aagen_opts oo = *o;
+
+	/* names holding a traced process's pid are per-process names */
+	oo.pids.v = t->pids;
+	oo.pids.n = t->npids;
+	o = &oo;
 
 	memset(abs, 0, sizeof(abs));
 	for (i = 0; i < nabs; i++) {

@@ -93,6 +93,31 @@ static struct trace_task *task_find(struct trace_state *s, pid_t tid)
 	return NULL;
 }
 
+static void note_pid(struct trace_state *s, pid_t tid)
+{
+	struct lsec_trace *t = s->t;
+
+	if (t->npids == s->apids) {
+		size_t n = s->apids ? s->apids * 2 : 64;
+		long *v = realloc(t->pids, n * sizeof(*v));
+
+		if (!v) {
+			s->err = -ENOMEM;
+			return;
+		}
+		t->pids = v;
+		s->apids = n;
+	}
+	t->pids[t->npids++] = tid;
+}
+
+static int long_cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 {
 	struct trace_task *tk = task_find(s, tid);
@@ -105,6 +130,7 @@ static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 			*tk = (struct trace_task){ .tid = tid, .exe = -1, .uid = -1,
 						   .live = true };
 			s->nlive++;
+			note_pid(s, tid);
 		}
 		return tk;
 	}
@@ -141,6 +167,7 @@ static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 	*tk = (struct trace_task){ .tid = tid, .exe = -1, .uid = -1, .live = true };
 	s->nlive++;
 	s->nused++;
+	note_pid(s, tid);
 	return tk;
 }
 
@@ -586,7 +613,15 @@ int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 			goto out;
 		}
 	}
-	/* reap a started program we detached from is not ours to do; done */
+	if (t->npids > 1) {
+		size_t i, n = 1;
+
+		qsort(t->pids, t->npids, sizeof(long), long_cmp);
+		for (i = 1; i < t->npids; i++)
+			if (t->pids[i] != t->pids[n - 1])
+				t->pids[n++] = t->pids[i];
+		t->npids = n;
+	}
 	r = 0;
 out:
 	if (errpipe >= 0)

@@ -84,6 +84,7 @@ struct trace_state {
 	size_t ntasks_alloc; /* power of two, open addressing on tid */
 	size_t nlive;
 	size_t nused; /* slots taken, live or dead */
+	size_t apids; /* allocated t->pids */
 	struct trace_arch arch[2];
 	char buf[PATH_MAX * 2 + 64];   /* tracee path */
 	char buf2[PATH_MAX * 2 + 64];  /* second path / scratch */
