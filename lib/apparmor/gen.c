@@ -9,6 +9,9 @@
 #include "lsec/aagen.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,12 @@ static void sort_n(void *base, size_t n, size_t size,
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
+}
+
+static inline void lsec_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
 }
 
 /* ---- string builder ------------------------------------------------------- */
@@ -590,6 +599,33 @@ static void pb_add(struct pbuild *pb, const struct lsec_trace_file *f,
 	pb->n++;
 }
 
+/* A DIR/STARSTAR entry (pattern made now: tunables apply to DIR). */
+static int add_tree_entry(struct pbuild *pb, const char *dir, uint32_t perms,
+			  bool owner, const struct lsec_aagen_opts *o)
+{
+	_cleanup_free_ char *dpat = lsec_aagen_pattern_pids(dir, true, &o->pids);
+	struct entry *ne;
+
+	if (!dpat)
+		return -ENOMEM;
+	if (pb->n == pb->cap) {
+		pb->cap = pb->cap ? pb->cap * 2 : 64;
+		ne = realloc(pb->e, pb->cap * sizeof(*ne));
+		if (!ne)
+			return -ENOMEM;
+		pb->e = ne;
+	}
+	ne = &pb->e[pb->n];
+	memset(ne, 0, sizeof(*ne));
+	if (asprintf(&ne->raw, "%s/**", dir) < 0 ||
+	    asprintf(&ne->pat, "%s/**", dpat) < 0)
+		return -ENOMEM;
+	ne->perms = perms;
+	ne->owner = owner;
+	pb->n++;
+	return 0;
+}
+
 static void pb_net(struct pbuild *pb, const struct lsec_trace_sock *s)
 {
 	const char *fam = lsec_trace_family_name(s->family);
@@ -633,16 +669,187 @@ static int strp_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* ---- whole trees -------------------------------------------------------------- */
+
+struct tree_scan {
+	const struct pbuild *pb;
+	const uint32_t *idx; /* hash of raw paths -> entry index + 1 */
+	size_t size;
+	size_t files, budget;
+	bool subdir;
+};
+
+static long raw_find(const struct tree_scan *ts, const char *raw)
+{
+	size_t k;
+
+	for (k = str_hash(raw) & (ts->size - 1); ts->idx[k];
+	     k = (k + 1) & (ts->size - 1))
+		if (strcmp(ts->pb->e[ts->idx[k] - 1].raw, raw) == 0)
+			return (long)ts->idx[k] - 1;
+	return -1;
+}
+
+/* Was every regular file below dir used (and nothing executed there)? */
+static bool tree_complete(struct tree_scan *ts, const char *dir, int depth)
+{
+	_cleanup_(lsec_closedirp) DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d || depth > 32)
+		return false;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *path = NULL;
+		struct stat st;
+		long e;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (++ts->files > ts->budget ||
+		    asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
+		    lstat(path, &st) < 0)
+			return false;
+		if (S_ISDIR(st.st_mode)) {
+			ts->subdir = true;
+			if (!tree_complete(ts, path, depth + 1))
+				return false;
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		e = raw_find(ts, path);
+		if (e < 0 || (ts->pb->e[e].perms & LSEC_PERM_X))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A directory whose every file (in every subdirectory) was used becomes one
+ * DIR/STARSTAR rule: exactly what the program did, as the tree stands.  The
+ * outermost such directory wins.  Needs glob_threshold files at least and a
+ * subdirectory (one level is DIR/STAR's business).
+ */
+static int collapse_trees(struct pbuild *pb, const struct lsec_aagen_opts *o)
+{
+	struct tree_scan ts = { .pb = pb };
+	_cleanup_free_ uint32_t *idx = NULL;
+	char **done = NULL;
+	size_t i, k, ndone = 0, n0 = pb->n;
+	int r = 0;
+
+	for (ts.size = 64; ts.size < pb->n * 2 + 2; ts.size *= 2)
+		;
+	idx = calloc(ts.size, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	for (i = 0; i < pb->n; i++) {
+		for (k = str_hash(pb->e[i].raw) & (ts.size - 1); idx[k];
+		     k = (k + 1) & (ts.size - 1))
+			;
+		idx[k] = (uint32_t)i + 1;
+	}
+	ts.idx = idx;
+	for (i = 0; i < n0; i++) {
+		char dir[PATH_MAX];
+		const char *raw = pb->e[i].raw;
+		size_t len;
+
+		if (pb->e[i].drop || (pb->e[i].perms & LSEC_PERM_X) || raw[0] != '/')
+			continue;
+		/* each ancestor, outermost first (not "/" itself) */
+		for (len = strcspn(raw + 1, "/") + 1; raw[len]; len += strcspn(raw + len + 1, "/") + 1) {
+			bool seen = false;
+			size_t m, cnt = 0;
+			uint32_t perms = 0;
+			bool owner = true;
+
+			if (len >= sizeof(dir))
+				break;
+			memcpy(dir, raw, len);
+			dir[len] = '\0';
+			for (m = 0; m < ndone && !seen; m++)
+				seen = strcmp(done[m] + 1, dir) == 0;
+			if (seen && done[m - 1][0] == '+')
+				break; /* collapsed: the entry is gone already */
+			if (seen)
+				continue; /* known incomplete: look deeper */
+			{
+				char **nd = realloc(done, (ndone + 1) * sizeof(*nd));
+
+				if (!nd || asprintf(&nd[ndone], "-%s", dir) < 0) {
+					free(nd ? nd : done);
+					return -ENOMEM;
+				}
+				done = nd;
+				ndone++;
+			}
+			ts.files = 0;
+			ts.budget = 20000;
+			ts.subdir = false;
+			if (!tree_complete(&ts, dir, 0) || !ts.subdir)
+				continue;
+			/* collapse: everything below dir (plain files, listings) */
+			for (m = 0; m < pb->n; m++) {
+				struct entry *x = &pb->e[m];
+
+				if (x->drop || (x->perms & LSEC_PERM_X) ||
+				    strncmp(x->raw, dir, len) != 0 || x->raw[len] != '/')
+					continue;
+				cnt++;
+				perms |= x->perms;
+				owner = owner && x->owner;
+				x->drop = true;
+			}
+			if (cnt < o->glob_threshold) {
+				for (m = 0; m < pb->n; m++) /* undo */
+					if (strncmp(pb->e[m].raw, dir, len) == 0 &&
+					    pb->e[m].raw[len] == '/' &&
+					    !(pb->e[m].perms & LSEC_PERM_X))
+						pb->e[m].drop = false;
+				continue;
+			}
+			r = add_tree_entry(pb, dir, perms, owner, o);
+			if (r < 0)
+				goto out;
+			done[ndone - 1][0] = '+';
+			break;
+		}
+	}
+out:
+	for (i = 0; i < ndone; i++)
+		free(done[i]);
+	free(done);
+	return r;
+}
+
 /* Turn a build into a profile: abstractions, patterns, globbing, sort. */
 static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		     const struct lsec_aagen_opts *o, char exec_mode,
 		     struct lsec_aa_profile *p)
 {
 	size_t i, j, k;
+	int err;
 
 	if (pb->err)
 		return pb->err;
-	/* 1. what the stock abstractions grant */
+	/* 1. whole trees read -> dir/STARSTAR (first: then an abstraction
+	 * is not pulled in for a file the tree rule grants anyway) */
+	if (!o->no_glob && o->glob_threshold > 0) {
+		err = collapse_trees(pb, o);
+		if (err < 0)
+			return err;
+	}
+	/* 2. what the stock abstractions grant */
 	p->includes = calloc(nabs + 1, sizeof(char *));
 	if (!p->includes)
 		return -ENOMEM;
@@ -656,6 +863,8 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		for (i = 0; i < pb->n; i++) {
 			uint32_t want = pb->e[i].perms;
 
+			if (pb->e[i].drop)
+				continue; /* under a tree rule */
 			for (k = 0; k < nabs; k++) {
 				grant[i * nabs + k] =
 					abs_grant(&abs[k], pb->e[i].raw, pb->e[i].owner);
@@ -680,13 +889,15 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		if (abs[k].used && asprintf(&p->includes[p->nincludes++],
 					    "abstractions/%s", abs[k].name) < 0)
 			return -ENOMEM;
-	/* 2. patterns */
+	/* 3. patterns */
 	for (i = 0; i < pb->n; i++) {
+		if (pb->e[i].pat)
+			continue; /* a tree rule has its own */
 		pb->e[i].pat = lsec_aagen_pattern_pids(pb->e[i].raw, o->no_glob, &o->pids);
 		if (!pb->e[i].pat)
 			return -ENOMEM;
 	}
-	/* 3. many plain files in one directory -> dir/STAR */
+	/* 4. many plain files in one directory -> dir/STAR */
 	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	if (!o->no_glob && o->glob_threshold > 0) {
 		for (i = 0; i < pb->n; i = j) {
@@ -737,7 +948,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 			}
 		}
 	}
-	/* 4. rules: merge equal patterns, sorted */
+	/* 5. rules: merge equal patterns, sorted */
 	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	p->rules = calloc(pb->n + 1, sizeof(*p->rules));
 	if (!p->rules)

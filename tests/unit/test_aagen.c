@@ -323,6 +323,50 @@ static void test_model(void **state)
 	lsec_trace_free(&t);
 }
 
+/* every file of a tree read -> DIR/STARSTAR; one left out -> no */
+static void test_tree(void **state)
+{
+	struct fixture *fx = *state;
+	/* 8 files in the tree, 4 per directory: only the tree rule applies */
+	struct lsec_aagen_opts o = { .glob_threshold = 5, .apparmor_dir = fx->dir };
+	char tree[128], path[256];
+	int pass, i;
+
+	snprintf(tree, sizeof(tree), "%s/tree", fx->dir);
+	mkdir(tree, 0755);
+	snprintf(path, sizeof(path), "%s/sub", tree);
+	mkdir(path, 0755);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", tree, i);
+		write_file(path, "x");
+		snprintf(path, sizeof(path), "%s/sub/g%d", tree, i);
+		write_file(path, "x");
+	}
+	for (pass = 0; pass < 2; pass++) {
+		struct lsec_trace t = { 0 };
+		_cleanup_free_ char *text = NULL, *want = NULL;
+		int x = lsec_trace_exe_get(&t, "/usr/bin/srv");
+
+		for (i = 0; i < 4; i++) {
+			snprintf(path, sizeof(path), "%s/f%d", tree, i);
+			lsec_trace_add_file(&t, x, path, LSEC_PERM_R, 0);
+			snprintf(path, sizeof(path), "%s/sub/g%d", tree, i);
+			if (pass == 0 || i > 0) /* pass 1: sub/g0 never read */
+				lsec_trace_add_file(&t, x, path, LSEC_PERM_R, 0);
+		}
+		text = render(&t, "/usr/bin/srv", &o);
+		assert_true(asprintf(&want, "  \"%s/**\" r,\n", tree) > 0);
+		if (pass == 0) {
+			assert_non_null(strstr(text, want));
+			assert_null(strstr(text, "/f0"));
+		} else {
+			assert_null(strstr(text, want));
+			assert_non_null(strstr(text, "/sub/g1"));
+		}
+		lsec_trace_free(&t);
+	}
+}
+
 static void test_write_merge_roundtrip(void **state)
 {
 	struct fixture *fx = *state;
@@ -390,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_pids),
 		cmocka_unit_test(test_perms_str),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_merge_roundtrip, setup, teardown),
 	};
 
