@@ -699,7 +699,7 @@ static long raw_find(const struct tree_scan *ts, const char *raw)
 	return -1;
 }
 
-/* Was every regular file below dir used (and nothing executed there)? */
+/* Was everything below dir used (and nothing executed there)? */
 static bool tree_complete(struct tree_scan *ts, const char *dir, int depth)
 {
 	_cleanup_(lsec_closedirp) DIR *d = opendir(dir);
@@ -724,7 +724,9 @@ static bool tree_complete(struct tree_scan *ts, const char *dir, int depth)
 				return false;
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
+		/* a symlink's own name grants nothing (access through it is
+		 * checked at its target); anything else must have been used */
+		if (S_ISLNK(st.st_mode))
 			continue;
 		e = raw_find(ts, path);
 		if (e < 0 || (ts->pb->e[e].perms & LSEC_PERM_X))
@@ -765,6 +767,10 @@ static int collapse_trees(struct pbuild *pb, const struct lsec_aagen_opts *o)
 		size_t len;
 
 		if (pb->e[i].drop || (pb->e[i].perms & LSEC_PERM_X) || raw[0] != '/')
+			continue;
+		/* kernel file systems: what is there changes with the machine */
+		if (!strncmp(raw, "/proc/", 6) || !strncmp(raw, "/sys/", 5) ||
+		    !strncmp(raw, "/dev/", 5))
 			continue;
 		/* each ancestor, outermost first (not "/" itself) */
 		for (len = strcspn(raw + 1, "/") + 1; raw[len]; len += strcspn(raw + len + 1, "/") + 1) {
