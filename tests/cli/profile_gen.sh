@@ -79,7 +79,7 @@ expect_match "unchanged" "$OUT" "rewriting the same profile reports unchanged"
 # --check: the same plan, nothing written
 expect_rc 0 "--check -o" "$LSEC" profile gen --static sh --check --json -o "$T/chk.prof"
 [ -e "$T/chk.prof" ] && not_ok "--check wrote the file" || ok "--check writes nothing"
-expect_eq "$(json_get "$OUT" 'd["changed"], d["check"]')" "(True, True)" "--check --json: changed and check reported"
+expect_eq "$(json_get "$OUT" 'd["changed"], d["check"]')" "True True" "--check --json: changed and check reported"
 expect_rc 0 "--check -o of an up-to-date file" "$LSEC" profile gen --static sh --check --json -o "$T/sh2.prof"
 expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "--check: unchanged file reported unchanged"
 
