@@ -700,7 +700,7 @@ static long raw_find(const struct tree_scan *ts, const char *raw)
 }
 
 /* Was everything below dir used (and nothing executed there)? */
-static bool tree_complete(struct tree_scan *ts, const char *dir, int depth)
+static bool tree_complete(struct tree_scan *ts, char *dir, size_t len, int depth)
 {
 	_cleanup_(lsec_closedirp) DIR *d = opendir(dir);
 	struct dirent *de;
@@ -708,28 +708,40 @@ static bool tree_complete(struct tree_scan *ts, const char *dir, int depth)
 	if (!d || depth > 32)
 		return false;
 	while ((de = readdir(d))) {
-		_cleanup_free_ char *path = NULL;
-		struct stat st;
+		size_t n = strlen(de->d_name);
+		unsigned type = de->d_type;
+		bool ok;
 		long e;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (++ts->files > ts->budget ||
-		    asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
-		    lstat(path, &st) < 0)
+		if (++ts->files > ts->budget || len + 1 + n >= PATH_MAX)
 			return false;
-		if (S_ISDIR(st.st_mode)) {
-			ts->subdir = true;
-			if (!tree_complete(ts, path, depth + 1))
-				return false;
-			continue;
+		/* dir is a PATH_MAX buffer: append the name, restore after */
+		dir[len] = '/';
+		memcpy(dir + len + 1, de->d_name, n + 1);
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+
+			type = lstat(dir, &st) < 0 ? DT_UNKNOWN
+			       : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISLNK(st.st_mode) ? DT_LNK
+						     : DT_REG;
 		}
-		/* a symlink's own name grants nothing (access through it is
-		 * checked at its target); anything else must have been used */
-		if (S_ISLNK(st.st_mode))
-			continue;
-		e = raw_find(ts, path);
-		if (e < 0 || (ts->pb->e[e].perms & LSEC_PERM_X))
+		if (type == DT_DIR) {
+			ts->subdir = true;
+			ok = tree_complete(ts, dir, len + 1 + n, depth + 1);
+		} else if (type == DT_LNK) {
+			/* a symlink's own name grants nothing (access through
+			 * it is checked at its target) */
+			ok = true;
+		} else {
+			/* anything else must have been used, not executed */
+			e = raw_find(ts, dir);
+			ok = e >= 0 && !(ts->pb->e[e].perms & LSEC_PERM_X);
+		}
+		dir[len] = '\0';
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -802,7 +814,7 @@ static int collapse_trees(struct pbuild *pb, const struct lsec_aagen_opts *o)
 			ts.files = 0;
 			ts.budget = 20000;
 			ts.subdir = false;
-			if (!tree_complete(&ts, dir, 0) || !ts.subdir)
+			if (!tree_complete(&ts, dir, len, 0) || !ts.subdir)
 				continue;
 			/* collapse: everything below dir (plain files, listings) */
 			for (m = 0; m < pb->n; m++) {
