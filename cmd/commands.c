@@ -245,7 +245,7 @@ static const struct lsec_cmd profile_cmds[] = {
 	  "trace CMD (or --attach PID, or --static PROGRAM) and write an AppArmor "
 	  "profile for it",
 	  cmd_profile_gen, profile_gen_opts,
-	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS,
+	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS | LSEC_CMD_MUTATES,
 	  .min_args = 0, .max_args = -1, .nfixed = 0 },
 	{ "load", "FILE|NAME",
 	  "compile a profile and load it into AppArmor in the mode it names",

@@ -31,11 +31,37 @@ static int add_lib(const char *lib, void *userdata)
 	return lsec_trace_add_file(t, 0, lib, LSEC_PERM_M | LSEC_PERM_R, 0);
 }
 
+/* "#!/usr/bin/env python3 -u" -> "python3"; "#! /bin/sh" -> "/bin/sh".
+ * Returns 1 for a script, 0 otherwise. */
+static int script_interp(const char *path, char *buf, size_t n)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[PATH_MAX], *p, *word;
+
+	if (!f || !fgets(line, sizeof(line), f) || strncmp(line, "#!", 2) != 0)
+		return 0;
+	p = line + 2;
+	p += strspn(p, " \t");
+	word = p;
+	p += strcspn(p, " \t\n");
+	if (*p)
+		*p++ = '\0';
+	if (strcmp(word, "/usr/bin/env") == 0 || strcmp(word, "/bin/env") == 0) {
+		p += strspn(p, " \t");
+		word = p;
+		p[strcspn(p, " \t\n")] = '\0';
+	}
+	if (!*word)
+		return 0;
+	snprintf(buf, n, "%s", word);
+	return 1;
+}
+
 static int static_trace(const char *prog, struct lsec_trace *t, char **main_exe,
 			struct lsec_err *e)
 {
 	_cleanup_free_ char *found = NULL;
-	char real[PATH_MAX];
+	char real[PATH_MAX], interp[PATH_MAX];
 	int r;
 
 	r = lsec_trace_find_program(prog, &found, e);
@@ -48,13 +74,33 @@ static int static_trace(const char *prog, struct lsec_trace *t, char **main_exe,
 	r = lsec_trace_exe_get(t, real);
 	if (r < 0)
 		return r;
-	r = lsec_trace_add_file(t, 0, real, LSEC_PERM_M | LSEC_PERM_R, 0);
+	*main_exe = strdup(real);
+	if (!*main_exe)
+		return -ENOMEM;
+	/* A script is read and its interpreter runs in this profile (and may
+	 * itself be a script: env, shims). */
+	for (int depth = 0;; depth++) {
+		_cleanup_free_ char *ifound = NULL;
+		uint32_t x = depth ? LSEC_PERM_X : 0;
+
+		if (depth > 4 || script_interp(real, interp, sizeof(interp)) <= 0) {
+			r = lsec_trace_add_file(t, 0, real, LSEC_PERM_M | LSEC_PERM_R | x, 0);
+			break;
+		}
+		r = lsec_trace_add_file(t, 0, real, LSEC_PERM_R | x, 0);
+		if (r < 0)
+			return r;
+		r = lsec_trace_find_program(interp, &ifound, e);
+		if (r < 0 || !realpath(ifound, real)) {
+			e->input = true;
+			return r < 0 ? r : lsec_err_input(e, "cannot resolve '%s'", interp);
+		}
+	}
 	if (r < 0)
 		return r;
 	r = lsec_elf_libs(real, add_lib, t, e);
 	if (r < 0)
 		return r;
-	*main_exe = strdup(real);
 	return *main_exe ? 0 : -ENOMEM;
 }
 

@@ -103,8 +103,8 @@ static int resolve_fast(struct trace_state *s, pid_t tid, int dirfd,
  * the last component is followed; create allows it not to exist (then the
  * parent is resolved and the name appended).
  */
-static int resolve(struct trace_state *s, pid_t tid, int dirfd, const char *path,
-		   int mode, bool create, struct resolved *rv)
+static int resolve_raw(struct trace_state *s, pid_t tid, int dirfd,
+		       const char *path, int mode, bool create, struct resolved *rv)
 {
 	char *full = s->buf2, *slash, *base;
 	_cleanup_close_ int fd = -1;
@@ -161,6 +161,44 @@ static int resolve(struct trace_state *s, pid_t tid, int dirfd, const char *path
 		s->res[len++] = '/';
 	strcpy(s->res + len, base);
 	rv->flags |= LSEC_TF_CREATED;
+	return 0;
+}
+
+/*
+ * Resolution happens in lsec, so "/proc/self" would be lsec: name the
+ * tracee instead, before (the literal prefix) and after (a symlink such as
+ * /etc/mtab -> ../proc/self/mounts that led into lsec's own /proc entry).
+ */
+static int resolve(struct trace_state *s, pid_t tid, int dirfd, const char *path,
+		   int mode, bool create, struct resolved *rv)
+{
+	char fixed[PATH_MAX * 2 + 64], mine[32];
+	const char *rest = NULL;
+	size_t n;
+	int r;
+
+	if (strncmp(path, "/proc/self", 10) == 0 && (!path[10] || path[10] == '/')) {
+		rest = path + 10;
+		snprintf(fixed, sizeof(fixed), "/proc/%d%s", tid, rest);
+	} else if (strncmp(path, "/proc/thread-self", 17) == 0 &&
+		   (!path[17] || path[17] == '/')) {
+		rest = path + 17;
+		snprintf(fixed, sizeof(fixed), "/proc/%d/task/%d%s", tid, tid, rest);
+	}
+	if (rest && strlen(rest) < PATH_MAX)
+		path = fixed;
+	r = resolve_raw(s, tid, dirfd, path, mode, create, rv);
+	if (r < 0)
+		return r;
+	n = (size_t)snprintf(mine, sizeof(mine), "/proc/%d", s->self);
+	if (strncmp(s->res, mine, n) == 0 && (!s->res[n] || s->res[n] == '/')) {
+		size_t k = (size_t)snprintf(fixed, sizeof(fixed), "/proc/%d%s", tid,
+					    s->res + n);
+
+		if (k >= sizeof(s->res))
+			return -ENAMETOOLONG;
+		memcpy(s->res, fixed, k + 1);
+	}
 	return 0;
 }
 

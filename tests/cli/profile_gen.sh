@@ -58,6 +58,11 @@ if command -v apparmor_parser >/dev/null; then
 fi
 expect_rc 0 "--static --complain --exec-mode cx" "$LSEC" profile gen --static sh --complain
 expect_match 'flags=\(complain\) \{$' "$OUT" "--complain sets flags=(complain)"
+printf '#!/bin/sh\necho hi\n' >"$T/script.sh"
+chmod 755 "$T/script.sh"
+expect_rc 0 "--static of a script" "$LSEC" profile gen --static "$T/script.sh"
+expect_match "^  \"$SH\" mrix,$" "$OUT" "--static script: its interpreter runs in the profile (ix)"
+expect_match "^profile script.sh \"$(readlink -f "$T")/script.sh\"" "$OUT" "--static script: attached to the script"
 expect_rc 2 "--static of a non-ELF file" "$LSEC" profile gen --static /etc/passwd
 expect_rc 0 "--static --json" "$LSEC" profile gen --static sh --json
 json_ok "$OUT" "--json is one JSON document"
@@ -70,6 +75,13 @@ expect_rc 0 "-o through a symlink" "$LSEC" profile gen --static sh -o "$T/link.p
 expect_rc 0 "-o again, same content" "$LSEC" profile gen --static sh -o "$T/sh2.prof"
 expect_rc 0 "-o again" "$LSEC" profile gen --static sh -o "$T/sh2.prof"
 expect_match "unchanged" "$OUT" "rewriting the same profile reports unchanged"
+
+# --check: the same plan, nothing written
+expect_rc 0 "--check -o" "$LSEC" profile gen --static sh --check --json -o "$T/chk.prof"
+[ -e "$T/chk.prof" ] && not_ok "--check wrote the file" || ok "--check writes nothing"
+expect_eq "$(json_get "$OUT" 'd["changed"], d["check"]')" "True True" "--check --json: changed and check reported"
+expect_rc 0 "--check -o of an up-to-date file" "$LSEC" profile gen --static sh --check --json -o "$T/sh2.prof"
+expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "--check: unchanged file reported unchanged"
 
 # --merge input
 expect_rc 2 "--merge of a missing file" "$LSEC" profile gen --static sh --merge "$T/nope"

@@ -7,6 +7,15 @@ command -v apparmor_parser >/dev/null || skip "apparmor_parser not installed"
 # ptrace may be forbidden (containers, Yama): then there is nothing to test
 "$LSEC" profile gen -o "$T/probe" -- true >/dev/null 2>&1 || skip "cannot ptrace here"
 
+# pids whose command line contains TEXT (no procps needed); not this shell's
+procs() {
+	local d c
+	for d in /proc/[0-9]*; do
+		[ "${d#/proc/}" = "$$" ] && continue
+		c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+		case "$c" in *"$1"*) echo "${d#/proc/}" ;; esac
+	done
+}
 compiles() { # FILE DESCRIPTION
 	if apparmor_parser -QT -S "$1" >/dev/null 2>"$T/aa.err"; then ok "$2"; else
 		not_ok "$2"; sed 's/^/  /' "$T/aa.err" | head -5; sed 's/^/  | /' "$1" | head -40; fi
@@ -56,7 +65,7 @@ expect_match '^  include <abstractions/base>$' "$WEB" "abstractions/base include
 serve "$W/web2.prof" >/dev/null
 if cmp -s "$W/web1.prof" "$W/web2.prof"; then ok "same run twice: identical profiles"; else
 	not_ok "same run twice: identical profiles"; diff "$W/web1.prof" "$W/web2.prof" | head -20; fi
-pgrep -f "http.server -b 127.0.0.1 -d $W/www" >/dev/null && not_ok "server left running" || ok "the started server was terminated"
+[ -n "$(procs "http.server -b 127.0.0.1 -d $W/www")" ] && not_ok "server left running" || ok "the started server was terminated"
 
 # ---- threads, fork, exec ---------------------------------------------------
 mkdir -p "$W/ft"
@@ -162,7 +171,7 @@ for i in $(seq 50); do grep -q ready "$T/sl2.out" && break; sleep 0.1; done
 sleep 0.3
 kill -INT $LP; wait $LP
 expect_eq "$?" "0" "--detach: SIGINT ends tracing with status 0"
-SP2=$(pgrep -f "$P/sleeper $W/a $W/b" | head -1)
+SP2=$(procs "$P/sleeper $W/a $W/b" | head -1)
 at_exit kill -9 ${SP2:-0}
 if [ -n "$SP2" ] && kill -0 "$SP2"; then ok "--detach: the program keeps running"; else not_ok "--detach: program gone"; fi
 expect_eq "$(awk '/^TracerPid/ {print $2}' /proc/${SP2:-0}/status 2>/dev/null)" "0" "--detach: no longer traced"
@@ -177,7 +186,7 @@ for i in $(seq 50); do grep -q ready "$T/sl3.out" && break; sleep 0.1; done
 kill -INT $LP; wait $LP
 expect_eq "$?" "0" "SIGINT to lsec: exit 0"
 sleep 0.1
-pgrep -f "$P/sleeper $W/a $W/b" >/dev/null && not_ok "started program left running" || ok "SIGINT: the started program was terminated"
+[ -n "$(procs "$P/sleeper $W/a $W/b")" ] && not_ok "started program left running" || ok "SIGINT: the started program was terminated"
 expect_match "\"$W/a\" r,$" "$(cat "$W/kill.prof")" "SIGINT: profile written"
 
 # ---- --duration ----------------------------------------------------------------
@@ -205,6 +214,47 @@ expect_rc 0 "--json" "$LSEC" profile gen --json -- env ASAN_OPTIONS=detect_leaks
 json_ok "$OUT" "--json prints one JSON document"
 expect_eq "$(json_get "$OUT" 'd["program"]["exit_status"]')" "0" "--json: program exit status"
 expect_match "thread.txt" "$(json_get "$OUT" 'd["text"]')" "--json: profile text included"
+
+# ---- as an unprivileged user (the filter then needs no_new_privs) -------------
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	NB=$(mktemp -d /tmp/lsec-gen-nobody.XXXXXX)
+	at_exit rm -rf "$NB"
+	chmod 755 "$NB"
+	cp "$LSEC" "$NB/lsec"
+	echo mine >"$NB/mine"
+	echo root >"$NB/rootfile"
+	chown 65534 "$NB/mine" "$NB"
+	chmod 644 "$NB/rootfile"
+	(cd "$NB" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NB/lsec" profile gen --no-abstractions --no-glob -- cat "$NB/mine" "$NB/rootfile") >"$T/nb.prof" 2>"$T/nb.err"
+	expect_eq "$?" "0" "gen as an unprivileged user"
+	NBP=$(cat "$T/nb.prof")
+	expect_match "^  owner \"$NB/mine\" r,$" "$NBP" "owner for the user's own file"
+	expect_match "^  \"$NB/rootfile\" r,$" "$NBP" "no owner for someone else's file"
+fi
+
+# ---- sockets and capabilities (in a private network namespace) -----------------
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+	cat >"$T/net.py" <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 81))
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+u.connect(("::1", 5353))
+r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+PY
+	unshare -n sh -c 'ip link set lo up; exec "$0" profile gen --json -- python3 "$1"' "$LSEC" "$T/net.py" >"$T/net.json" 2>"$T/net.err"
+	expect_eq "$?" "0" "gen on a program using sockets"
+	NJ=$(cat "$T/net.json")
+	NP=$(json_get "$NJ" 'd["text"]')
+	expect_match '^  network inet stream,$' "$NP" "network inet stream"
+	expect_match '^  network inet6 dgram,$' "$NP" "network inet6 dgram"
+	expect_match '^  network inet raw,$' "$NP" "network inet raw"
+	expect_match '^  capability net_bind_service,$' "$NP" "bind to port 81: capability net_bind_service"
+	expect_match '^  capability net_raw,$' "$NP" "raw socket: capability net_raw"
+	expect_match "'bind', 'inet', '127.0.0.1', 81" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the bound address and port"
+	expect_match "'connect', 'inet6', '::1', 5353" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the connected address and port"
+fi
 
 # ---- the program's own status is reported, not returned -------------------------
 expect_rc 0 "a failing program still yields a profile (exit 0)" "$LSEC" profile gen -o "$W/f.prof" -- false

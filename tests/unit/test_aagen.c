@@ -132,7 +132,10 @@ static void test_pattern(void **state)
 	check_pattern("/home/", false, "/home/");
 	check_pattern("/usr/lib/libfoo.so.1.2.3", false, "/usr/lib/libfoo.so*");
 	check_pattern("/usr/lib/libfoo.so", false, "/usr/lib/libfoo.so");
-	check_pattern("/tmp/tmpa8Xk2q/file", false, "/tmp/*/file");
+	check_pattern("/tmp/tmpa8Xk2q/file", false, "/tmp/tmp*/file");
+	check_pattern("/tmp/tmpk3j_2x9a", false, "/tmp/tmp*");
+	check_pattern("/tmp/a8Xk2q.lock", false, "/tmp/*.lock");
+	check_pattern("/srv/my_file2", false, "/srv/my_file2");
 	check_pattern("/tmp/lsec-test.Ab3dEf/x", false, "/tmp/lsec-test.*/x");
 	check_pattern("/var/log/app.log", false, "/var/log/app.log");
 	check_pattern("/srv/data-1234567.txt", false, "/srv/data-*.txt");
@@ -143,6 +146,22 @@ static void test_pattern(void **state)
 	check_pattern("/usr/lib/libfoo.so.1", true, "/usr/lib/libfoo.so.1");
 	check_pattern("/tmp/tmpa8Xk2q", true, "/tmp/tmpa8Xk2q");
 	check_pattern("/proc/1/x", true, "@{PROC}/@{pid}/x");
+}
+
+static void test_pattern_pids(void **state)
+{
+	static const long v[] = { 77, 1234, 40000 };
+	struct lsec_aagen_pids pids = { v, 3 };
+	_cleanup_free_ char *a = lsec_aagen_pattern_pids("/run/app.1234.pid", false, &pids);
+	_cleanup_free_ char *b = lsec_aagen_pattern_pids("/srv/1235/x", false, &pids);
+	_cleanup_free_ char *c = lsec_aagen_pattern_pids("/srv/77", true, &pids);
+	_cleanup_free_ char *d = lsec_aagen_pattern_pids("/var/log/x-40000-77.log", false, &pids);
+
+	(void)state;
+	assert_string_equal(a, "@{run}/app.*.pid");
+	assert_string_equal(b, "/srv/1235/x");
+	assert_string_equal(c, "/srv/77"); /* --no-glob */
+	assert_string_equal(d, "/var/log/x-*-*.log");
 }
 
 static void test_perms_str(void **state)
@@ -304,6 +323,50 @@ static void test_model(void **state)
 	lsec_trace_free(&t);
 }
 
+/* every file of a tree read -> DIR/STARSTAR; one left out -> no */
+static void test_tree(void **state)
+{
+	struct fixture *fx = *state;
+	/* 8 files in the tree, 4 per directory: only the tree rule applies */
+	struct lsec_aagen_opts o = { .glob_threshold = 5, .apparmor_dir = fx->dir };
+	char tree[128], path[256];
+	int pass, i;
+
+	snprintf(tree, sizeof(tree), "%s/tree", fx->dir);
+	mkdir(tree, 0755);
+	snprintf(path, sizeof(path), "%s/sub", tree);
+	mkdir(path, 0755);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", tree, i);
+		write_file(path, "x");
+		snprintf(path, sizeof(path), "%s/sub/g%d", tree, i);
+		write_file(path, "x");
+	}
+	for (pass = 0; pass < 2; pass++) {
+		struct lsec_trace t = { 0 };
+		_cleanup_free_ char *text = NULL, *want = NULL;
+		int x = lsec_trace_exe_get(&t, "/usr/bin/srv");
+
+		for (i = 0; i < 4; i++) {
+			snprintf(path, sizeof(path), "%s/f%d", tree, i);
+			lsec_trace_add_file(&t, x, path, LSEC_PERM_R, 0);
+			snprintf(path, sizeof(path), "%s/sub/g%d", tree, i);
+			if (pass == 0 || i > 0) /* pass 1: sub/g0 never read */
+				lsec_trace_add_file(&t, x, path, LSEC_PERM_R, 0);
+		}
+		text = render(&t, "/usr/bin/srv", &o);
+		assert_true(asprintf(&want, "  \"%s/**\" r,\n", tree) > 0);
+		if (pass == 0) {
+			assert_non_null(strstr(text, want));
+			assert_null(strstr(text, "/f0"));
+		} else {
+			assert_null(strstr(text, want));
+			assert_non_null(strstr(text, "/sub/g1"));
+		}
+		lsec_trace_free(&t);
+	}
+}
+
 static void test_write_merge_roundtrip(void **state)
 {
 	struct fixture *fx = *state;
@@ -368,8 +431,10 @@ int main(void)
 		cmocka_unit_test(test_glob_match),
 		cmocka_unit_test(test_expand_vars),
 		cmocka_unit_test(test_pattern),
+		cmocka_unit_test(test_pattern_pids),
 		cmocka_unit_test(test_perms_str),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_merge_roundtrip, setup, teardown),
 	};
 
