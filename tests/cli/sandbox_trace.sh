@@ -132,8 +132,10 @@ if command -v systemd-analyze >/dev/null; then
 	expect_match "seccomp.conf:.*lsec_bogus_call" "$(cat "$T/v.out")" "control: systemd-analyze reads the drop-in"
 fi
 expect_rc 0 "export --format systemd (denylist)" "$LSEC" sandbox export --format systemd --deny mount,ptrace --action errno:EACCES
-expect_match "^SystemCallFilter=~mount:EACCES " "$OUT" "export systemd: denylist of the denied calls"
-expect_match "^SystemCallFilter=~.*ptrace:EACCES" "$OUT" "export systemd: with their errno"
+expect_match "^SystemCallFilter=~mount fsopen" "$OUT" "export systemd: denylist of the denied calls"
+expect_match "^SystemCallFilter=~.* ptrace( |$)" "$OUT" "export systemd: ptrace denied"
+expect_match "^SystemCallErrorNumber=EACCES$" "$OUT" "export systemd: their errno"
+expect_match "^SystemCallFilter=~.*io_uring_setup:ENOSYS" "$OUT" "export systemd: lsec's io_uring deny keeps ENOSYS"
 expect_rc 0 "export --format systemd (one errno)" "$LSEC" sandbox export --format systemd --deny ptrace --allow-io-uring
 expect_match "^SystemCallFilter=~ptrace$" "$OUT" "export systemd: one errno: bare names"
 expect_match "^SystemCallErrorNumber=EPERM$" "$OUT" "export systemd: one errno: SystemCallErrorNumber"
