@@ -244,6 +244,13 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	/* a run that failed may have missed the paths that matter */
+	if (!ctx->json && !ctx->quiet && t.exited &&
+	    (!WIFEXITED(t.status) || WEXITSTATUS(t.status)))
+		fprintf(stderr, "%s: note: %s %s %d: the policy covers that run\n",
+			ctx->path, ctx->argv[0],
+			WIFEXITED(t.status) ? "exited with status" : "was killed by signal",
+			WIFEXITED(t.status) ? WEXITSTATUS(t.status) : WTERMSIG(t.status));
 	if (ctx->json)
 		json_result(ctx, &t, &f, out, text, len, changed);
 	else if (!out)

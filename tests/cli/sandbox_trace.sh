@@ -82,6 +82,8 @@ expect_rc 0 "trace the main path, merged" "$LSEC" sandbox trace --merge "$D/new.
 expect_match "^# merged with $D/new.policy$" "$(cat "$D/merged.policy")" "comment names the merged file"
 expect_rc 0 "merged: main path runs" "$LSEC" sandbox run --policy "$D/merged.policy" -- "${PROG[@]}"
 expect_rc 0 "merged: file-creating path runs" "$LSEC" sandbox run --policy "$D/merged.policy" -- "${PROG[@]}" new
+expect_rc 0 "trace a run that fails" "$LSEC" sandbox trace -o "$D/fail.policy" -- "${PROG[@]}" mount
+expect_match "note: $PY exited with status 3: the policy covers that run" "$ERR" "a failing run is pointed out"
 expect_rc 2 "--merge of a missing file" "$LSEC" sandbox trace --merge "$D/nosuch" -- true
 expect_match "nosuch" "$ERR" "the missing merge file is named"
 printf 'allow read\nbogus line\n' >"$D/bad.policy"

@@ -222,12 +222,12 @@ static void systemd_dropin(void **state)
 		assert_true(has_line(d, "SystemCallArchitectures=native x86 x32"));
 
 	/* kill alone: systemd's own default, bare names, no errno line */
-	free(k);
 	k = systemd_text("action kill;deny ptrace;io_uring");
 	assert_true(has_line(k, "SystemCallFilter=~ptrace"));
 	assert_null(strstr(k, "SystemCallErrorNumber"));
 
 	/* kill next to lsec's io_uring ENOSYS: name:kill */
+	free(k);
 	k = systemd_text("action kill;deny ptrace;deny getppid:arg0==1");
 	assert_non_null(strstr(k, "SystemCallFilter=~ptrace:kill io_uring_setup"));
 	assert_true(has_line(k, "SystemCallErrorNumber=ENOSYS"));
