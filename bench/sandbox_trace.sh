@@ -3,8 +3,8 @@
 # stops once: seccomp RET_TRACE) on the `profile gen` workload, next to the
 # untraced run and, where strace is installed, `strace -f -c` (which also
 # stops on every call, twice), all in one run.  Policy and output go to
-# /dev/null.  Prints a Markdown table: median of RUNS runs each, after one
-# warm-up run that fills the page cache.
+# /dev/null.  Prints a Markdown table: median of RUNS runs each (the
+# contestants take turns), after one warm-up run that fills the page cache.
 #
 # usage: bench/sandbox_trace.sh [LSEC [RUNS [DIR]]]
 #   LSEC  the lsec binary (default: build/lsec)
@@ -18,28 +18,34 @@ DIR=${3:-/usr/include}
 WORK=(find "$DIR" -type f -exec cat {} +)
 TIMEFORMAT=%R
 
-# seconds CMD...: median wall time of RUNS runs, in seconds
-seconds() {
-	local i
-	for ((i = 0; i < RUNS; i++)); do
-		{ time "$@" >/dev/null 2>&1; } 2>&1
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
+# wall CMD...: wall time of one run, in seconds
+wall() { { time "$@" >/dev/null 2>&1; } 2>&1; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+have_strace=0
+command -v strace >/dev/null && have_strace=1
 
 "${WORK[@]}" >/dev/null 2>&1 # warm-up
-base=$(seconds "${WORK[@]}")
-trace=$(seconds "$LSEC" sandbox trace -o /dev/null -- "${WORK[@]}")
+# interleaved, so that a change of load on a shared machine hits all alike
+for ((i = 0; i < RUNS; i++)); do
+	echo "base $(wall "${WORK[@]}")"
+	echo "trace $(wall "$LSEC" sandbox trace -o /dev/null -- "${WORK[@]}")"
+	[ $have_strace = 1 ] && echo "strace $(wall strace -f -c -o /dev/null "${WORK[@]}")"
+done >"${TMPDIR:-/tmp}/lsec-bench.$$"
+pick() { awk -v k="$1" '$1 == k { print $2 }' "${TMPDIR:-/tmp}/lsec-bench.$$" | median; }
+base=$(pick base)
+trace=$(pick trace)
 rules=$("$LSEC" sandbox trace -- "${WORK[@]}" 2>/dev/null | grep -c '^allow ')
-echo "Workload: \`find $DIR -type f -exec cat {} +\` ($(find "$DIR" -type f | wc -l) files), median of $RUNS runs, $(nproc) CPUs, $(uname -r)."
+echo "Workload: \`find $DIR -type f -exec cat {} +\` ($(find "$DIR" -type f | wc -l) files), median of $RUNS interleaved runs, $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "| run | wall time (s) | vs untraced |"
 echo "|---|---:|---:|"
 echo "| untraced | $base | 1.00 |"
 echo "| \`lsec sandbox trace -o /dev/null\` | $trace | $(ratio "$trace" "$base") |"
-if command -v strace >/dev/null; then
-	st=$(seconds strace -f -c -o /dev/null "${WORK[@]}")
+if [ $have_strace = 1 ]; then
+	st=$(pick strace)
 	echo "| \`strace -f -c -o /dev/null\` | $st | $(ratio "$st" "$base") |"
 fi
+rm -f "${TMPDIR:-/tmp}/lsec-bench.$$"
 echo
 echo "Policy learned: $rules allow lines."
