@@ -211,8 +211,9 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 	to.userdata = &l;
 	if (ctx->argc) {
 		to.argv = ctx->argv;
-		/* the policy goes to stdout: keep the program's output off it */
-		if (!out)
+		/* the policy (or JSON) goes to stdout: keep the program's
+		 * output off it */
+		if (!out || ctx->json)
 			to.stdout_fd = 2;
 	}
 	fflush(stdout);
@@ -243,6 +244,13 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	/* a run that failed may have missed the paths that matter */
+	if (!ctx->json && !ctx->quiet && t.exited &&
+	    (!WIFEXITED(t.status) || WEXITSTATUS(t.status)))
+		fprintf(stderr, "%s: note: %s %s %d: the policy covers that run\n",
+			ctx->path, ctx->argv[0],
+			WIFEXITED(t.status) ? "exited with status" : "was killed by signal",
+			WIFEXITED(t.status) ? WEXITSTATUS(t.status) : WTERMSIG(t.status));
 	if (ctx->json)
 		json_result(ctx, &t, &f, out, text, len, changed);
 	else if (!out)
@@ -312,7 +320,7 @@ void sandbox_report_end(struct sandbox_report *sr, struct lsec_sc_run_result *re
 	}
 	if (!sr->rep.total)
 		return;
-	fprintf(stderr, "lsec sandbox: %lu refused call%s, %zu distinct:",
+	fprintf(stderr, "lsec sandbox: %lu call%s reported, %zu distinct:",
 		sr->rep.total, sr->rep.total == 1 ? "" : "s", sr->rep.n);
 	for (i = 0; i < sr->rep.n; i++)
 		fprintf(stderr, "%s %s [%s] x%lu", i ? "," : "", sr->rep.v[i].name,

@@ -141,6 +141,31 @@ static void write_notes(const struct lsec_sc_filter *f, FILE *out, bool allowlis
 		      "(execve, exit, rt_sigreturn, ...) in an allowlist\n", out);
 }
 
+/* Denylist: the errno most denies use (SystemCallErrorNumber=; the others
+ * are written name:ERRNO, kill as name:kill), -1 when none uses one. */
+static int common_errno(const struct lsec_sc_filter *f)
+{
+	size_t i, k, best_n = 0;
+	int best = -1;
+
+	for (i = 0; i < f->nmain; i++) {
+		size_t n = 0;
+
+		if (f->main[i].ncond || f->main[i].act.kind != LSEC_SC_ERRNO)
+			continue;
+		/* lsec's own io_uring denies do not choose the user's errno */
+		for (k = 0; k < f->nmain; k++)
+			n += !f->main[k].ncond && f->main[k].act.kind == LSEC_SC_ERRNO &&
+			     f->main[k].act.err == f->main[i].act.err &&
+			     strncmp(f->main[k].origin, "io-uring", 8) != 0;
+		if (n > best_n || best < 0) {
+			best_n = n;
+			best = f->main[i].act.err;
+		}
+	}
+	return best;
+}
+
 void lsec_sc_write_systemd(const struct lsec_sc_filter *f, FILE *out)
 {
 	bool allowlist = f->def.kind >= LSEC_SC_ERRNO;
@@ -148,7 +173,7 @@ void lsec_sc_write_systemd(const struct lsec_sc_filter *f, FILE *out)
 	size_t na = lsec_sc_arches(arch, ELEMENTSOF(arch), f->native_only), i;
 	struct line l = { .out = out, .key = "SystemCallFilter", .lead = "" };
 	char eb[32], w[LSEC_SC_NAME_MAX + 40];
-	int common_err = -1; /* denylist: one errno for every deny */
+	int common_err;
 
 	fputs("# systemd drop-in written by lsec: save it as\n"
 	      "# /etc/systemd/system/UNIT.service.d/seccomp.conf, then run "
@@ -177,27 +202,18 @@ void lsec_sc_write_systemd(const struct lsec_sc_filter *f, FILE *out)
 		}
 	} else {
 		l.lead = "~";
+		common_err = common_errno(f);
 		for (i = 0; i < f->nmain; i++) {
 			const struct lsec_sc_rule *r = &f->main[i];
 
 			if (r->ncond || r->act.kind < LSEC_SC_ERRNO)
 				continue;
-			if (r->act.kind != LSEC_SC_ERRNO)
-				common_err = -2;
-			else if (common_err == -1)
-				common_err = r->act.err;
-			else if (common_err != r->act.err)
-				common_err = -2;
-		}
-		for (i = 0; i < f->nmain; i++) {
-			const struct lsec_sc_rule *r = &f->main[i];
-
-			if (r->ncond || r->act.kind < LSEC_SC_ERRNO)
-				continue;
-			if (r->act.kind == LSEC_SC_ERRNO && common_err < 0) {
+			if (r->act.kind == LSEC_SC_ERRNO && r->act.err != common_err) {
 				errno_str(r->act.err, eb, sizeof(eb));
 				snprintf(w, sizeof(w), "%s:%s", r->name, eb);
-			} else
+			} else if (r->act.kind != LSEC_SC_ERRNO && common_err >= 0)
+				snprintf(w, sizeof(w), "%s:kill", r->name);
+			else
 				snprintf(w, sizeof(w), "%s", r->name);
 			word(&l, w);
 		}
