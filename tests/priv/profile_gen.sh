@@ -59,7 +59,7 @@ expect_match "^  \"$W/www/index.html\" r,$" "$WEB" "grants read on the served in
 expect_match "^  \"$W/www/sub/page.txt\" r,$" "$WEB" "grants read on the served sub/page.txt"
 expect_no_match "secret" "$WEB" "nothing under a directory the server never touched"
 expect_match '^  network inet stream,$' "$WEB" "network inet stream for the listening socket"
-expect_match '^profile python3 "/' "$WEB" "named profile with the executable as attachment"
+expect_match '^profile python3(\.[0-9]+)? "/' "$WEB" "named profile with the executable as attachment"
 expect_match '^abi <abi/3.0>,$' "$WEB" "abi line"
 expect_match '^  include <abstractions/base>$' "$WEB" "abstractions/base included"
 serve "$W/web2.prof" >/dev/null
