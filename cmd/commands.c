@@ -20,11 +20,16 @@
 	{ "wait", 'w', "SECONDS", LSEC_OPT_OPTARG,                           \
 	  "wait for the xtables lock (forever, or up to SECONDS); without "  \
 	  "it, fail at once if another program holds it" }
+#define FW_BACKEND                                                           \
+	{ "backend", 0, "BACKEND", 0,                                        \
+	  "auto, nft or legacy (default: $LSEC_FW_BACKEND, then "           \
+	  "/etc/lsec/fw.conf, else auto: what the system's iptables uses)" }
 #define FW_COMMENT                                                           \
 	{ "comment", 0, "TEXT", 0,                                           \
 	  "note stored with the rules (shown by list)" }
 
 static const struct lsec_opt fw_block_opts[] = {
+	FW_BACKEND,
 	{ "both", 0, NULL, 0, "block traffic from and to ADDR" },
 	FW_COMMENT,
 	{ "file", 'f', "FILE", LSEC_OPT_REPEAT,
@@ -38,6 +43,7 @@ static const struct lsec_opt fw_block_opts[] = {
 };
 
 static const struct lsec_opt fw_unblock_opts[] = {
+	FW_BACKEND,
 	{ "file", 'f', "FILE", LSEC_OPT_REPEAT,
 	  "read addresses from FILE, one a line ('-': stdin; '#' comments)" },
 	FW_WAIT,
@@ -45,6 +51,7 @@ static const struct lsec_opt fw_unblock_opts[] = {
 };
 
 static const struct lsec_opt fw_allow_opts[] = {
+	FW_BACKEND,
 	FW_COMMENT,
 	{ "delete", 0, NULL, 0, "remove the rule instead of adding it" },
 	{ "from", 0, "ADDR", 0, "only from this address or CIDR prefix" },
@@ -53,6 +60,7 @@ static const struct lsec_opt fw_allow_opts[] = {
 };
 
 static const struct lsec_opt fw_deny_opts[] = {
+	FW_BACKEND,
 	FW_COMMENT,
 	{ "delete", 0, NULL, 0, "remove the rule instead of adding it" },
 	{ "from", 0, "ADDR", 0, "only from this address or CIDR prefix" },
@@ -63,6 +71,7 @@ static const struct lsec_opt fw_deny_opts[] = {
 };
 
 static const struct lsec_opt fw_forward_opts[] = {
+	FW_BACKEND,
 	FW_COMMENT,
 	{ "in-iface", 'i', "IF", 0, "only traffic arriving on interface IF" },
 	{ "to", 0, "ADDR[:PORT]", 0,
@@ -72,6 +81,7 @@ static const struct lsec_opt fw_forward_opts[] = {
 };
 
 static const struct lsec_opt fw_unforward_opts[] = {
+	FW_BACKEND,
 	{ "in-iface", 'i', "IF", 0, "as given to forward" },
 	{ "to", 0, "ADDR[:PORT]", 0, "as given to forward (required)" },
 	FW_WAIT,
@@ -79,6 +89,7 @@ static const struct lsec_opt fw_unforward_opts[] = {
 };
 
 static const struct lsec_opt fw_masquerade_opts[] = {
+	FW_BACKEND,
 	FW_COMMENT,
 	{ "from", 0, "CIDR", 0, "only traffic from this network" },
 	{ "out-iface", 'o', "IF", 0,
@@ -88,6 +99,7 @@ static const struct lsec_opt fw_masquerade_opts[] = {
 };
 
 static const struct lsec_opt fw_unmasquerade_opts[] = {
+	FW_BACKEND,
 	{ "from", 0, "CIDR", 0, "as given to masquerade" },
 	{ "out-iface", 'o', "IF", 0, "as given to masquerade (required)" },
 	FW_WAIT,
@@ -95,11 +107,36 @@ static const struct lsec_opt fw_unmasquerade_opts[] = {
 };
 
 static const struct lsec_opt fw_list_opts[] = {
+	FW_BACKEND,
 	{ "commands", 0, NULL, 0, "print lsec commands that recreate the rules" },
 	{ 0 }
 };
 
+static const struct lsec_opt fw_status_opts[] = {
+	FW_BACKEND,
+	{ 0 }
+};
+static const struct lsec_opt fw_blocklist_opts[] = {
+	FW_BACKEND,
+	{ "file", 'f', "FILE", LSEC_OPT_REPEAT,
+	  "add/del: read addresses from FILE, one a line ('-': stdin)" },
+	{ "replace", 0, NULL, 0,
+	  "add: the list holds exactly the given addresses afterwards "
+	  "(atomic refresh from a feed)" },
+	{ "timeout", 0, "DURATION", 0,
+	  "create: the entries' default lifetime; add: this entry's "
+	  "(30s, 10m, 1h, 1d)" },
+	FW_WAIT,
+	{ 0 }
+};
+static const struct lsec_opt fw_migrate_opts[] = {
+	{ "to", 0, "BACKEND", 0,
+	  "nft or legacy: the backend to move lsec's rules to (required)" },
+	FW_WAIT,
+	{ 0 }
+};
 static const struct lsec_opt fw_flush_opts[] = {
+	FW_BACKEND,
 	FW_WAIT,
 	{ 0 }
 };
@@ -113,6 +150,10 @@ static const struct lsec_cmd fw_cmds[] = {
 	  "drop traffic from (or to) addresses and networks", cmd_fw_block,
 	  fw_block_opts, .flags = LSEC_CMD_MUTATES, .min_args = 0,
 	  .max_args = -1 },
+	{ "blocklist", "create|add|del|list|flush [NAME] [ADDR...]",
+	  "named blocklists kept in sets (nft sets or ipsets), refreshed from "
+	  "feeds", cmd_fw_blocklist, fw_blocklist_opts,
+	  .flags = LSEC_CMD_MUTATES, .min_args = 1, .max_args = -1 },
 	{ "deny", "PORT[/PROTO]",
 	  "drop incoming traffic to a port (tcp and udp unless PROTO)",
 	  cmd_fw_deny, fw_deny_opts, .flags = LSEC_CMD_MUTATES, .min_args = 1,
@@ -130,9 +171,13 @@ static const struct lsec_cmd fw_cmds[] = {
 	  "rewrite the source of traffic leaving an interface (source NAT)",
 	  cmd_fw_masquerade, fw_masquerade_opts, .flags = LSEC_CMD_MUTATES,
 	  .max_args = 0 },
+	{ "migrate", NULL,
+	  "move lsec's rules and blocklists to the other backend (new ones in "
+	  "place before the old go)", cmd_fw_migrate, fw_migrate_opts,
+	  .flags = LSEC_CMD_MUTATES, .max_args = 0 },
 	{ "status", NULL,
 	  "backend, lsec's chains and hooks, rule counts, warnings",
-	  cmd_fw_status, NULL, .max_args = 0 },
+	  cmd_fw_status, fw_status_opts, .max_args = 0 },
 	{ "unblock", "[ADDR...]", "remove blocks of addresses and networks",
 	  cmd_fw_unblock, fw_unblock_opts, .flags = LSEC_CMD_MUTATES,
 	  .min_args = 0, .max_args = -1 },
@@ -200,7 +245,7 @@ static const struct lsec_cmd profile_cmds[] = {
 	  "trace CMD (or --attach PID, or --static PROGRAM) and write an AppArmor "
 	  "profile for it",
 	  cmd_profile_gen, profile_gen_opts,
-	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS,
+	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS | LSEC_CMD_MUTATES,
 	  .min_args = 0, .max_args = -1, .nfixed = 0 },
 	{ "load", "FILE|NAME",
 	  "compile a profile and load it into AppArmor in the mode it names",
@@ -243,7 +288,7 @@ static const struct lsec_cmd profile_cmds[] = {
 	{ "native-only", 0, NULL, 0,                                            \
 	  "kill the process on any other ABI (i386 int 0x80, x32)" },           \
 	{ "log", 0, NULL, 0, "log denied syscalls to the audit log" },          \
-	{ "no-new-privs", 0, "yes|no", LSEC_OPT_OPTARG,                         \
+	{ "no-new-privs", 0, "yes|no", 0,                                       \
 	  "set no_new_privs (default yes; no needs CAP_SYS_ADMIN)" }
 
 static const struct lsec_opt sandbox_run_opts[] = {

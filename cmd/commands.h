@@ -22,6 +22,18 @@ int cmd_fw_unblock(struct lsec_ctx *ctx);
 int cmd_fw_unforward(struct lsec_ctx *ctx);
 int cmd_fw_unmasquerade(struct lsec_ctx *ctx);
 
+/* fw_nft.c: backend choice, migrate, blocklists */
+struct lsec_nf_backend_ops;
+int cmd_fw_blocklist(struct lsec_ctx *ctx);
+int cmd_fw_migrate(struct lsec_ctx *ctx);
+/* The backend for this run (--backend, $LSEC_FW_BACKEND, fw.conf, auto);
+ * NULL with ctx->err set when invalid, or when mutating and lsec's rules
+ * are in the other backend. */
+const struct lsec_nf_backend_ops *fw_backend_pick(struct lsec_ctx *ctx,
+						  bool mutating);
+/* status: write why the backend was chosen. */
+void fw_backend_explain(struct lsec_ctx *ctx);
+
 /* sandbox.c */
 int cmd_sandbox_check(struct lsec_ctx *ctx);
 int cmd_sandbox_explain(struct lsec_ctx *ctx);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lsec/apparmor.h"
@@ -351,17 +352,33 @@ static int resolve_cmd(struct lsec_ctx *ctx, const char *cmd, char **ret)
 	return *ret ? 0 : -errno;
 }
 
-static int exec_cmd(struct lsec_ctx *ctx, const char *exe, char **argv,
-		    const char *why_denied)
+/* Run exe restricted by restrict_fn in a child and return its status as
+ * lsec's exit code: the program's, 128+N for signal N, 126/127 when it could
+ * not be executed. */
+static int run_program(struct lsec_ctx *ctx, const char *exe,
+		       int (*restrict_fn)(void *ud, struct lsec_err *e), void *ud)
 {
-	int err;
+	int status = 0, r;
 
-	fflush(stdout);
-	execv(exe, argv);
-	err = errno;
-	fprintf(stderr, "%s: cannot execute %s: %s%s\n", ctx->path, argv[0],
-		strerror(err), err == EACCES && why_denied ? why_denied : "");
-	return err == ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+	r = lsec_landlock_run(exe, ctx->argv + 1, restrict_fn, ud, &status,
+			      &ctx->err);
+	if (r < 0)
+		return r;
+	if (r == 1)
+		cli_report(ctx, -ctx->err.code);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : LSEC_EXIT_RUN_FAIL;
+}
+
+static int restrict_landlock(void *ud, struct lsec_err *e)
+{
+	return lsec_landlock_apply(ud, e);
+}
+
+static int restrict_apparmor(void *ud, struct lsec_err *e)
+{
+	return lsec_aa_change_onexec(ud, e);
 }
 
 int cmd_profile_exec(struct lsec_ctx *ctx)
@@ -393,12 +410,10 @@ int cmd_profile_exec(struct lsec_ctx *ctx)
 		cli_say(ctx, "would run %s in AppArmor profile %s\n", exe, ctx->argv[0]);
 		return 0;
 	}
-	r = lsec_aa_change_onexec(ctx->argv[0], &ctx->err);
+	r = run_program(ctx, exe, restrict_apparmor, ctx->argv[0]);
 	if (r == -EOPNOTSUPP)
 		return report_unavailable(ctx, r);
-	if (r < 0)
-		return r;
-	return exec_cmd(ctx, exe, ctx->argv + 1, NULL);
+	return r;
 }
 
 static void explain_text(FILE *f, const struct lsec_ll_plan *plan,
@@ -437,6 +452,11 @@ static void explain_text(FILE *f, const struct lsec_ll_plan *plan,
 				fprintf(f, "  %s %s\n", lsec_aa_family_name(fam),
 					lsec_aa_socktype_name(t));
 	}
+	fprintf(f, "capabilities:");
+	for (t = 0, fam = 0; lsec_aa_capability_name(t); t++)
+		if (plan->caps & (1ULL << t))
+			fprintf(f, "%s%s", fam++ ? ", " : " ", lsec_aa_capability_name(t));
+	fprintf(f, "%s\n", fam ? "" : " none (all dropped from the bounding set)");
 	fprintf(f, "not enforced exactly:\n");
 	for (i = 0; i < plan->nnotes; i++) {
 		const struct lsec_ll_note *n = &plan->notes[i];
@@ -496,6 +516,11 @@ static void explain_json(FILE *f, const struct lsec_ll_plan *plan,
 		}
 	lsec_json_array_end(&j);
 	lsec_json_object_end(&j);
+	lsec_json_array_begin(&j, "capabilities");
+	for (t = 0; lsec_aa_capability_name(t); t++)
+		if (plan->caps & (1ULL << t))
+			lsec_json_string(&j, NULL, lsec_aa_capability_name(t));
+	lsec_json_array_end(&j);
 	lsec_json_array_begin(&j, "not_enforced");
 	for (i = 0; i < plan->nnotes; i++) {
 		lsec_json_object_begin(&j, NULL);
@@ -537,12 +562,10 @@ static int run_apparmor(struct lsec_ctx *ctx, struct aa_env *env,
 				   false, &ctx->err);
 	if (r < 0)
 		return r;
-	r = lsec_aa_change_onexec(prof->name, &ctx->err);
+	r = run_program(ctx, exe, restrict_apparmor, prof->name);
 	if (r == -EOPNOTSUPP)
 		return report_unavailable(ctx, r);
-	if (r < 0)
-		return r;
-	return exec_cmd(ctx, exe, ctx->argv + 1, NULL);
+	return r;
 }
 
 int cmd_profile_run(struct lsec_ctx *ctx)
@@ -606,13 +629,8 @@ int cmd_profile_run(struct lsec_ctx *ctx)
 		r = 0;
 		goto out;
 	}
-	r = lsec_landlock_apply(&plan, &ctx->err);
+	r = run_program(ctx, exe, restrict_landlock, &plan);
 	lsec_landlock_plan_free(&plan);
-	if (r < 0)
-		goto out;
-	lsec_aa_policy_free(&pol);
-	return exec_cmd(ctx, exe, ctx->argv + 1,
-			" (does the profile allow executing it?)");
 out:
 	lsec_aa_policy_free(&pol);
 	return r;

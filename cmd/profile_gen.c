@@ -31,28 +31,76 @@ static int add_lib(const char *lib, void *userdata)
 	return lsec_trace_add_file(t, 0, lib, LSEC_PERM_M | LSEC_PERM_R, 0);
 }
 
+/* "#!/usr/bin/env python3 -u" -> "python3"; "#! /bin/sh" -> "/bin/sh".
+ * Returns 1 for a script, 0 otherwise. */
+static int script_interp(const char *path, char *buf, size_t n)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[PATH_MAX], *p, *word;
+
+	if (!f || !fgets(line, sizeof(line), f) || strncmp(line, "#!", 2) != 0)
+		return 0;
+	p = line + 2;
+	p += strspn(p, " \t");
+	word = p;
+	p += strcspn(p, " \t\n");
+	if (*p)
+		*p++ = '\0';
+	if (strcmp(word, "/usr/bin/env") == 0 || strcmp(word, "/bin/env") == 0) {
+		p += strspn(p, " \t");
+		word = p;
+		p[strcspn(p, " \t\n")] = '\0';
+	}
+	if (!*word)
+		return 0;
+	snprintf(buf, n, "%s", word);
+	return 1;
+}
+
 static int static_trace(const char *prog, struct lsec_trace *t, char **main_exe,
 			struct lsec_err *e)
 {
 	_cleanup_free_ char *found = NULL;
-	char real[PATH_MAX];
+	char real[PATH_MAX], interp[PATH_MAX];
 	int r;
 
 	r = lsec_trace_find_program(prog, &found, e);
-	if (r < 0)
+	if (r < 0) {
+		e->input = true; /* a file the user named */
 		return r;
+	}
 	if (!realpath(found, real))
 		return lsec_err_input(e, "cannot resolve '%s': %m", found);
 	r = lsec_trace_exe_get(t, real);
 	if (r < 0)
 		return r;
-	r = lsec_trace_add_file(t, 0, real, LSEC_PERM_M | LSEC_PERM_R, 0);
+	*main_exe = strdup(real);
+	if (!*main_exe)
+		return -ENOMEM;
+	/* A script is read and its interpreter runs in this profile (and may
+	 * itself be a script: env, shims). */
+	for (int depth = 0;; depth++) {
+		_cleanup_free_ char *ifound = NULL;
+		uint32_t x = depth ? LSEC_PERM_X : 0;
+
+		if (depth > 4 || script_interp(real, interp, sizeof(interp)) <= 0) {
+			r = lsec_trace_add_file(t, 0, real, LSEC_PERM_M | LSEC_PERM_R | x, 0);
+			break;
+		}
+		r = lsec_trace_add_file(t, 0, real, LSEC_PERM_R | x, 0);
+		if (r < 0)
+			return r;
+		r = lsec_trace_find_program(interp, &ifound, e);
+		if (r < 0 || !realpath(ifound, real)) {
+			e->input = true;
+			return r < 0 ? r : lsec_err_input(e, "cannot resolve '%s'", interp);
+		}
+	}
 	if (r < 0)
 		return r;
 	r = lsec_elf_libs(real, add_lib, t, e);
 	if (r < 0)
 		return r;
-	*main_exe = strdup(real);
 	return *main_exe ? 0 : -ENOMEM;
 }
 
@@ -119,6 +167,24 @@ static int write_file(const char *file, const char *text, size_t len,
 	*changed = !old || oldlen != len || memcmp(old, text, len) != 0;
 	if (!*changed)
 		return 0;
+	{
+		struct stat st;
+
+		/* Not a regular file (/dev/null, a fifo, a symlink): write
+		 * into it; only a regular file is replaced atomically. */
+		if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+			f = fopen(file, "we");
+			if (!f)
+				return lsec_err_input(e, "cannot write '%s': %m", file);
+			if (fwrite(text, 1, len, f) != len) {
+				fclose(f);
+				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
+			}
+			if (fclose(f) != 0)
+				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
+			return 0;
+		}
+	}
 	if (asprintf(&tmp, "%s.lsec-tmp", file) < 0)
 		return -ENOMEM;
 	f = fopen(tmp, "we");
@@ -135,6 +201,27 @@ static int write_file(const char *file, const char *text, size_t len,
 		return lsec_err_set(e, r, "cannot write '%s': %s", file, strerror(r));
 	}
 	return 0;
+}
+
+/* CMD not found or not executable: the message, then 127 or 126 as env(1). */
+static int program_missing(struct lsec_ctx *ctx, int r)
+{
+	int code = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+
+	fprintf(stderr, "%s: %s\n", ctx->path, ctx->err.msg);
+	if (ctx->json) {
+		cli_json_begin(ctx);
+		lsec_json_object_begin(&ctx->j, "error");
+		lsec_json_string(&ctx->j, "command", ctx->path);
+		lsec_json_string(&ctx->j, "kind",
+				 r == -ENOENT ? "program_not_found" : "program_not_executable");
+		lsec_json_string(&ctx->j, "errno", strerrorname_np(-r));
+		lsec_json_string(&ctx->j, "message", ctx->err.msg);
+		lsec_json_int(&ctx->j, "exit_code", code);
+		lsec_json_object_end(&ctx->j);
+		cli_json_end(ctx);
+	}
+	return code;
 }
 
 int cmd_profile_gen(struct lsec_ctx *ctx)
@@ -222,21 +309,19 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 
 		r = lsec_trace_find_program(ctx->argv[0], &found, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			cli_report(ctx, r);
-			r = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+			r = program_missing(ctx, r);
 			goto out;
 		}
 		if (r < 0)
 			goto out;
 		main_exe = strdup(realpath(found, real) ? real : found);
 		to.argv = ctx->argv;
-		/* the profile goes to stdout: keep the program's output off it */
-		if (!out)
+		/* the profile or JSON goes to stdout: keep the program off it */
+		if (!out || ctx->json)
 			to.stdout_fd = 2;
 		r = lsec_trace_run(&to, &t, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			cli_report(ctx, r);
-			r = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
+			r = program_missing(ctx, r);
 			goto out;
 		}
 	}

@@ -65,7 +65,7 @@ static int build_policy(struct lsec_ctx *ctx, struct lsec_sc_policy *p,
 	p->native_only = p->native_only || cli_flag(ctx, "native-only");
 	p->log = p->log || cli_flag(ctx, "log");
 	if (nnp) {
-		if (streq(nnp, "") || streq(nnp, "yes"))
+		if (streq(nnp, "yes"))
 			p->nnp = true;
 		else if (streq(nnp, "no"))
 			p->nnp = false;
@@ -316,10 +316,13 @@ int cmd_sandbox_export(struct lsec_ctx *ctx)
 		lsec_json_int(&ctx->j, "rules", (int64_t)(f.nmain + f.nrefine));
 		json_notes(ctx, f.notes, f.nnotes);
 		cli_json_end(ctx);
-	} else if (out && f.nrefine && fmt == LSEC_SC_BPF && !ctx->quiet) {
-		fprintf(stderr, "%s: note: %s holds two BPF programs (main, then "
-				"refine); load both, in that order\n",
-			ctx->path, out);
+	} else if (f.nrefine && fmt == LSEC_SC_OCI && !ctx->quiet) {
+		fprintf(stderr, "%s: note: this policy narrows an allowed syscall "
+				"with an argument rule ('%s'); lsec loads that as "
+				"a second filter, the OCI profile lists the rules "
+				"flat, and a runtime building one libseccomp filter "
+				"may reject the combination\n",
+			ctx->path, f.refine[0].origin);
 	}
 	return 0;
 }
@@ -380,6 +383,8 @@ int cmd_sandbox_import(struct lsec_ctx *ctx)
 	fprintf(mem, "# imported by lsec sandbox import from %s\n", ctx->argv[0]);
 	for (i = 0; i < imp.nnotes; i++)
 		fprintf(mem, "# note: %s\n", imp.notes[i]);
+	for (i = 0; i < f.nnotes; i++)
+		fprintf(mem, "# note: %s\n", f.notes[i]);
 	lsec_sc_write_policy(&f, mem, false);
 	fclose(mem);
 	if (out || !ctx->json) {
@@ -409,8 +414,10 @@ int cmd_sandbox_import(struct lsec_ctx *ctx)
 		json_notes(ctx, imp.notes, imp.nnotes);
 		cli_json_end(ctx);
 	} else if (out && !ctx->quiet) {
-		for (i = 0; i < imp.nnotes; i++)
-			fprintf(stderr, "%s: note: %s\n", ctx->path, imp.notes[i]);
+		fprintf(stderr, "%s: wrote %s (%zu rules); %zu notes on "
+				"includes/excludes and skipped names are "
+				"comments at its top\n",
+			ctx->path, out, f.nmain + f.nrefine, imp.nnotes);
 	}
 	r = 0;
 out:
@@ -446,34 +453,16 @@ static int list_fn(const char *name, void *ud)
 	if (!ns)
 		return -ENOMEM;
 	l->seen = ns;
-	l->seen[l->n++] = (char *)name;
+	/* name is the walker's scratch buffer: keep a copy */
+	if (!(l->seen[l->n] = strdup(name)))
+		return -ENOMEM;
+	l->n++;
 	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Members of g, expanded, deduplicated, sorted: fills *l (strings owned by
- * the caller through l->seen[i] pointing into a copy). */
-static int group_members(const struct lsec_sc_group *g, struct list_ud *l,
-			 char **store, struct lsec_err *e)
-{
-	int r;
-
-	r = lsec_sc_group_each(g, list_fn, l, e);
-	if (r < 0)
-		return r;
-	/* names point into our own copies so they outlive the walk */
-	for (size_t i = 0; i < l->n; i++) {
-		store[i] = strdup(l->seen[i]);
-		if (!store[i])
-			return -ENOMEM;
-		l->seen[i] = store[i];
-	}
-	qsort(l->seen, l->n, sizeof(char *), cmp_str);
-	return 0;
 }
 
 int cmd_sandbox_groups(struct lsec_ctx *ctx)
@@ -483,7 +472,6 @@ int cmd_sandbox_groups(struct lsec_ctx *ctx)
 	if (ctx->argc) {
 		struct list_ud l = { .ctx = ctx };
 		const char *name = ctx->argv[0];
-		char **store;
 		size_t i;
 		int r;
 
@@ -493,13 +481,9 @@ int cmd_sandbox_groups(struct lsec_ctx *ctx)
 					      "unknown group '%s' (see 'lsec "
 					      "sandbox groups')",
 					      name);
-		store = calloc(1024, sizeof(char *));
-		if (!store)
-			return -ENOMEM;
-		/* a word buffer per name: group_each hands out a stack copy */
-		r = lsec_sc_group_each(g, count_fn, &(size_t){ 0 }, &ctx->err);
+		r = lsec_sc_group_each(g, list_fn, &l, &ctx->err);
 		if (r >= 0)
-			r = group_members(g, &l, store, &ctx->err);
+			qsort(l.seen, l.n, sizeof(char *), cmp_str);
 		if (r >= 0 && ctx->json) {
 			cli_json_begin(ctx);
 			lsec_json_string(&ctx->j, "group", g->name);
@@ -516,9 +500,8 @@ int cmd_sandbox_groups(struct lsec_ctx *ctx)
 			for (i = 0; i < l.n; i++)
 				cli_say(ctx, "%s\n", l.seen[i]);
 		}
-		for (i = 0; i < 1024; i++)
-			free(store[i]);
-		free(store);
+		for (i = 0; i < l.n; i++)
+			free(l.seen[i]);
 		free(l.seen);
 		return r < 0 ? r : 0;
 	}
@@ -704,6 +687,12 @@ int cmd_sandbox_run(struct lsec_ctx *ctx)
 		return r;
 	sandbox_report_end(sr, &res);
 	sig = WIFSIGNALED(res.status) ? WTERMSIG(res.status) : 0;
+	if (res.exit_code == LSEC_EXIT_RUN_NOTFOUND && !ctx->quiet &&
+	    lsec_sc_filter_action(&f, "openat").kind >= LSEC_SC_ERRNO)
+		fprintf(stderr, "%s: note: the policy denies openat from exec on, "
+				"so a dynamically linked program cannot load its "
+				"libraries (see lsec-sandbox(8), Start-up)\n",
+			ctx->path);
 	if (sig == SIGSYS && !ru.n && !sr && !ctx->quiet)
 		fprintf(stderr, "%s: %s was killed by SIGSYS: it made a system "
 				"call the policy kills (use --report to see "

@@ -9,12 +9,29 @@
 #include "lsec/aagen.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
+
+/* qsort that accepts an empty (NULL) array */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static inline void lsec_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
 
 /* ---- string builder ------------------------------------------------------- */
 
@@ -114,14 +131,41 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
-/* A token that looks generated: mktemp's XXXXXX, a hash, a uuid part. */
-static bool random_token(const char *s, size_t n, bool tmpdir)
+/* Is the decimal token the pid of a traced process? */
+static bool traced_pid(const char *s, size_t n, const struct lsec_aagen_pids *pids)
+{
+	size_t lo = 0, hi;
+	long v = 0;
+
+	if (!pids || !pids->n || n > 9 || !all_digits(s, n) || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	for (hi = pids->n; lo < hi;) { /* sorted */
+		size_t mid = (lo + hi) / 2;
+
+		if (pids->v[mid] == v)
+			return true;
+		if (pids->v[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* A token that looks generated: mktemp's XXXXXX, a hash, a uuid part, the
+ * pid of a traced process. */
+static bool random_token(const char *s, size_t n, bool tmpdir,
+			 const struct lsec_aagen_pids *pids)
 {
 	size_t i, digits = 0, upper = 0, lower = 0;
 
 	if (n >= 6 && all_digits(s, n))
 		return true;
 	if (n >= 16 && is_hex(s, n))
+		return true;
+	if (traced_pid(s, n, pids))
 		return true;
 	if (!tmpdir || n < 6)
 		return false;
@@ -134,14 +178,15 @@ static bool random_token(const char *s, size_t n, bool tmpdir)
 			upper++;
 		else if (islower(c))
 			lower++;
-		else
+		else if (c != '_')
 			return false;
 	}
 	return (digits && (upper || lower)) || (upper && lower);
 }
 
 /* One file name: heuristics applied, escaped. */
-static void name_pattern(struct sb *b, const char *s, size_t n, bool tmpdir)
+static void name_pattern(struct sb *b, const char *s, size_t n, bool tmpdir,
+			 const struct lsec_aagen_pids *pids)
 {
 	size_t base = so_version_base(s, n), i = 0;
 	bool star = false;
@@ -151,13 +196,17 @@ static void name_pattern(struct sb *b, const char *s, size_t n, bool tmpdir)
 		sb_add(b, "*");
 		return;
 	}
-	/* tokens separated by . _ - */
+	/* tokens separated by . _ - (in temporary directories . and - only:
+	 * Python's tempfile names hold '_') */
 	while (i < n) {
 		size_t j = i;
 
-		while (j < n && isalnum((unsigned char)s[j]))
+		while (j < n && (isalnum((unsigned char)s[j]) || (tmpdir && s[j] == '_')))
 			j++;
-		if (j > i && random_token(s + i, j - i, tmpdir)) {
+		if (j > i && random_token(s + i, j - i, tmpdir, pids)) {
+			/* mktemp/tempfile's "tmpXXXXXX": keep the prefix */
+			if (!star && tmpdir && j - i > 3 && strncmp(s + i, "tmp", 3) == 0)
+				sb_add(b, "tmp");
 			if (!star)
 				sb_add(b, "*");
 			star = true;
@@ -185,6 +234,12 @@ static bool has_prefix(const char *s, const char *p, const char **rest)
 }
 
 char *lsec_aagen_pattern(const char *raw, bool no_glob)
+{
+	return lsec_aagen_pattern_pids(raw, no_glob, NULL);
+}
+
+char *lsec_aagen_pattern_pids(const char *raw, bool no_glob,
+			      const struct lsec_aagen_pids *pids)
 {
 	struct sb b = { 0 };
 	const char *rest = raw, *p;
@@ -236,7 +291,7 @@ char *lsec_aagen_pattern(const char *raw, bool no_glob)
 		if (no_glob)
 			sb_lit(&b, rest, n);
 		else
-			name_pattern(&b, rest, n, tmpdir);
+			name_pattern(&b, rest, n, tmpdir, pids);
 		rest += n;
 	}
 	return sb_take(&b);
@@ -455,6 +510,13 @@ struct entry {
 	bool drop;
 };
 
+static bool is_dir_pat(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 0 && p[n - 1] == '/';
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -537,6 +599,33 @@ static void pb_add(struct pbuild *pb, const struct lsec_trace_file *f,
 	pb->n++;
 }
 
+/* A DIR/STARSTAR entry (pattern made now: tunables apply to DIR). */
+static int add_tree_entry(struct pbuild *pb, const char *dir, uint32_t perms,
+			  bool owner, const struct lsec_aagen_opts *o)
+{
+	_cleanup_free_ char *dpat = lsec_aagen_pattern_pids(dir, true, &o->pids);
+	struct entry *ne;
+
+	if (!dpat)
+		return -ENOMEM;
+	if (pb->n == pb->cap) {
+		pb->cap = pb->cap ? pb->cap * 2 : 64;
+		ne = realloc(pb->e, pb->cap * sizeof(*ne));
+		if (!ne)
+			return -ENOMEM;
+		pb->e = ne;
+	}
+	ne = &pb->e[pb->n];
+	memset(ne, 0, sizeof(*ne));
+	if (asprintf(&ne->raw, "%s/**", dir) < 0 ||
+	    asprintf(&ne->pat, "%s/**", dpat) < 0)
+		return -ENOMEM;
+	ne->perms = perms;
+	ne->owner = owner;
+	pb->n++;
+	return 0;
+}
+
 static void pb_net(struct pbuild *pb, const struct lsec_trace_sock *s)
 {
 	const char *fam = lsec_trace_family_name(s->family);
@@ -580,16 +669,205 @@ static int strp_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* ---- whole trees -------------------------------------------------------------- */
+
+struct tree_scan {
+	const struct pbuild *pb;
+	const uint32_t *idx; /* hash of raw paths -> entry index + 1 */
+	size_t size;
+	size_t files, budget;
+	bool subdir;
+};
+
+static long raw_find(const struct tree_scan *ts, const char *raw)
+{
+	size_t k;
+
+	for (k = str_hash(raw) & (ts->size - 1); ts->idx[k];
+	     k = (k + 1) & (ts->size - 1))
+		if (strcmp(ts->pb->e[ts->idx[k] - 1].raw, raw) == 0)
+			return (long)ts->idx[k] - 1;
+	return -1;
+}
+
+/* Was everything below dir used (and nothing executed there)? */
+static bool tree_complete(struct tree_scan *ts, char *dir, size_t len, int depth)
+{
+	_cleanup_(lsec_closedirp) DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d || depth > 32)
+		return false;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		unsigned type = de->d_type;
+		bool ok;
+		long e;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (++ts->files > ts->budget || len + 1 + n >= PATH_MAX)
+			return false;
+		/* dir is a PATH_MAX buffer: append the name, restore after */
+		dir[len] = '/';
+		memcpy(dir + len + 1, de->d_name, n + 1);
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+
+			type = lstat(dir, &st) < 0 ? DT_UNKNOWN
+			       : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISLNK(st.st_mode) ? DT_LNK
+						     : DT_REG;
+		}
+		if (type == DT_DIR) {
+			ts->subdir = true;
+			ok = tree_complete(ts, dir, len + 1 + n, depth + 1);
+		} else if (type == DT_LNK) {
+			/* a symlink's own name grants nothing (access through
+			 * it is checked at its target) */
+			ok = true;
+		} else {
+			/* anything else must have been used, not executed */
+			e = raw_find(ts, dir);
+			ok = e >= 0 && !(ts->pb->e[e].perms & LSEC_PERM_X);
+		}
+		dir[len] = '\0';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A directory whose every file (in every subdirectory) was used becomes one
+ * DIR/STARSTAR rule: exactly what the program did, as the tree stands.  The
+ * outermost such directory wins.  Needs glob_threshold files at least and a
+ * subdirectory (one level is DIR/STAR's business).
+ */
+static int collapse_trees(struct pbuild *pb, const struct lsec_aagen_opts *o)
+{
+	struct tree_scan ts = { .pb = pb };
+	_cleanup_free_ uint32_t *idx = NULL;
+	char **done = NULL;
+	size_t i, k, ndone = 0, n0 = pb->n;
+	int r = 0;
+
+	for (ts.size = 64; ts.size < pb->n * 2 + 2; ts.size *= 2)
+		;
+	idx = calloc(ts.size, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	for (i = 0; i < pb->n; i++) {
+		for (k = str_hash(pb->e[i].raw) & (ts.size - 1); idx[k];
+		     k = (k + 1) & (ts.size - 1))
+			;
+		idx[k] = (uint32_t)i + 1;
+	}
+	ts.idx = idx;
+	for (i = 0; i < n0; i++) {
+		char dir[PATH_MAX];
+		const char *raw = pb->e[i].raw;
+		size_t len;
+
+		if (pb->e[i].drop || (pb->e[i].perms & LSEC_PERM_X) || raw[0] != '/')
+			continue;
+		/* kernel file systems: what is there changes with the machine */
+		if (!strncmp(raw, "/proc/", 6) || !strncmp(raw, "/sys/", 5) ||
+		    !strncmp(raw, "/dev/", 5))
+			continue;
+		/* each ancestor, outermost first (not "/" itself) */
+		for (len = strcspn(raw + 1, "/") + 1; raw[len]; len += strcspn(raw + len + 1, "/") + 1) {
+			bool seen = false;
+			size_t m, cnt = 0;
+			uint32_t perms = 0;
+			bool owner = true;
+
+			if (len >= sizeof(dir))
+				break;
+			memcpy(dir, raw, len);
+			dir[len] = '\0';
+			for (m = 0; m < ndone && !seen; m++)
+				seen = strcmp(done[m] + 1, dir) == 0;
+			if (seen && done[m - 1][0] == '+')
+				break; /* collapsed: the entry is gone already */
+			if (seen)
+				continue; /* known incomplete: look deeper */
+			{
+				char **nd = realloc(done, (ndone + 1) * sizeof(*nd));
+
+				if (!nd || asprintf(&nd[ndone], "-%s", dir) < 0) {
+					free(nd ? nd : done);
+					return -ENOMEM;
+				}
+				done = nd;
+				ndone++;
+			}
+			ts.files = 0;
+			ts.budget = 20000;
+			ts.subdir = false;
+			if (!tree_complete(&ts, dir, len, 0) || !ts.subdir)
+				continue;
+			/* collapse: everything below dir (plain files, listings) */
+			for (m = 0; m < pb->n; m++) {
+				struct entry *x = &pb->e[m];
+
+				if (x->drop || (x->perms & LSEC_PERM_X) ||
+				    strncmp(x->raw, dir, len) != 0 || x->raw[len] != '/')
+					continue;
+				cnt++;
+				perms |= x->perms;
+				owner = owner && x->owner;
+				x->drop = true;
+			}
+			if (cnt < o->glob_threshold) {
+				for (m = 0; m < pb->n; m++) /* undo */
+					if (strncmp(pb->e[m].raw, dir, len) == 0 &&
+					    pb->e[m].raw[len] == '/' &&
+					    !(pb->e[m].perms & LSEC_PERM_X))
+						pb->e[m].drop = false;
+				continue;
+			}
+			r = add_tree_entry(pb, dir, perms, owner, o);
+			if (r < 0)
+				goto out;
+			done[ndone - 1][0] = '+';
+			break;
+		}
+	}
+out:
+	for (i = 0; i < ndone; i++)
+		free(done[i]);
+	free(done);
+	return r;
+}
+
 /* Turn a build into a profile: abstractions, patterns, globbing, sort. */
 static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		     const struct lsec_aagen_opts *o, char exec_mode,
 		     struct lsec_aa_profile *p)
 {
 	size_t i, j, k;
+	int err;
 
 	if (pb->err)
 		return pb->err;
-	/* 1. what the stock abstractions grant */
+	/* 1. whole trees read -> dir/STARSTAR (first: then an abstraction
+	 * is not pulled in for a file the tree rule grants anyway) */
+	if (!o->no_glob && o->glob_threshold > 0) {
+		err = collapse_trees(pb, o);
+		if (err < 0)
+			return err;
+	}
+	/* 2. what the stock abstractions grant */
 	p->includes = calloc(nabs + 1, sizeof(char *));
 	if (!p->includes)
 		return -ENOMEM;
@@ -603,6 +881,8 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		for (i = 0; i < pb->n; i++) {
 			uint32_t want = pb->e[i].perms;
 
+			if (pb->e[i].drop)
+				continue; /* under a tree rule */
 			for (k = 0; k < nabs; k++) {
 				grant[i * nabs + k] =
 					abs_grant(&abs[k], pb->e[i].raw, pb->e[i].owner);
@@ -627,14 +907,16 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 		if (abs[k].used && asprintf(&p->includes[p->nincludes++],
 					    "abstractions/%s", abs[k].name) < 0)
 			return -ENOMEM;
-	/* 2. patterns */
+	/* 3. patterns */
 	for (i = 0; i < pb->n; i++) {
-		pb->e[i].pat = lsec_aagen_pattern(pb->e[i].raw, o->no_glob);
+		if (pb->e[i].pat)
+			continue; /* a tree rule has its own */
+		pb->e[i].pat = lsec_aagen_pattern_pids(pb->e[i].raw, o->no_glob, &o->pids);
 		if (!pb->e[i].pat)
 			return -ENOMEM;
 	}
-	/* 3. many plain files in one directory -> dir/STAR */
-	qsort(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
+	/* 4. many plain files in one directory -> dir/STAR */
+	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	if (!o->no_glob && o->glob_threshold > 0) {
 		for (i = 0; i < pb->n; i = j) {
 			const char *slash = strrchr(pb->e[i].pat, '/');
@@ -648,7 +930,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 				if (strncmp(x->pat, pb->e[i].pat, plen) != 0 ||
 				    strchr(x->pat + plen, '/'))
 					break;
-				if (x->drop || (x->perms & LSEC_PERM_X))
+				if (x->drop || (x->perms & LSEC_PERM_X) || is_dir_pat(x->pat))
 					continue;
 				cnt++;
 				perms |= x->perms;
@@ -663,7 +945,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 				for (m = i; m < j; m++) {
 					struct entry *x = &pb->e[m];
 
-					if (x->drop || (x->perms & LSEC_PERM_X))
+					if (x->drop || (x->perms & LSEC_PERM_X) || is_dir_pat(x->pat))
 						continue;
 					if (!keep) {
 						char *np = malloc(plen + 2);
@@ -684,8 +966,8 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 			}
 		}
 	}
-	/* 4. rules: merge equal patterns, sorted */
-	qsort(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
+	/* 5. rules: merge equal patterns, sorted */
+	sort_n(pb->e, pb->n, sizeof(*pb->e), entry_cmp);
 	p->rules = calloc(pb->n + 1, sizeof(*p->rules));
 	if (!p->rules)
 		return -ENOMEM;
@@ -711,7 +993,7 @@ static int pb_finish(struct pbuild *pb, struct abstraction *abs, size_t nabs,
 	p->net = TAKE_PTR(pb->net);
 	p->nnet = pb->nnet;
 	pb->nnet = 0;
-	qsort(p->net, p->nnet, sizeof(char *), strp_cmp);
+	sort_n(p->net, p->nnet, sizeof(char *), strp_cmp);
 	p->caps = pb->caps;
 	return 0;
 }
@@ -728,6 +1010,12 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 	size_t i, j, nprof;
 	int mainidx = -1, r = 0;
 	int *prof_of = NULL;
+	struct lsec_aagen_opts oo = *o;
+
+	/* names holding a traced process's pid are per-process names */
+	oo.pids.v = t->pids;
+	oo.pids.n = t->npids;
+	o = &oo;
 
 	memset(abs, 0, sizeof(abs));
 	for (i = 0; i < nabs; i++) {
@@ -769,6 +1057,14 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 		for (j = 0; j < x->nsocks; j++)
 			pb_net(pb, &x->socks[j]);
 		pb->caps |= x->caps;
+	}
+	{
+		/* the attachment is always mapped and read (attached runs never
+		 * see its exec) */
+		struct lsec_trace_file self = { (char *)main_exe,
+						LSEC_PERM_M | LSEC_PERM_R, 0 };
+
+		pb_add(&pbs[0], &self, self.perms);
 	}
 	doc->profiles = calloc(mode == 'p' ? nprof : 1, sizeof(*doc->profiles));
 	if (!doc->profiles) {
@@ -839,6 +1135,7 @@ int lsec_aagen_from_trace(const struct lsec_trace *t, const char *main_exe,
 						strdup(mp->children[prof_of[i] - 1].name);
 		}
 	}
+	lsec_aa_doc_sort(doc);
 out:
 	if (r < 0)
 		lsec_err_set(e, -r, "building the profile: %s", strerror(-r));

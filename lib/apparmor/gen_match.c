@@ -257,7 +257,7 @@ char *lsec_aa_expand_vars(const char *pattern)
 	if (!out)
 		return NULL;
 	while (*p) {
-		const char *add = p;
+		const char *add = p, *next;
 		size_t alen = 1;
 
 		if (*p == '\\' && p[1]) {
@@ -276,18 +276,10 @@ char *lsec_aa_expand_vars(const char *pattern)
 			if (!add)
 				goto bad;
 			alen = strlen(add);
-			if (n + alen + 1 > cap) {
-				char *no = realloc(out, cap = (n + alen + 1) * 2);
-
-				if (!no)
-					goto bad;
-				out = no;
-			}
-			memcpy(out + n, add, alen);
-			n += alen;
-			p = end + 1;
-			continue;
+			next = end + 1;
 		}
+		if (add == p)
+			next = p + alen;
 		if (n + alen + 1 > cap) {
 			char *no = realloc(out, cap = (n + alen + 1) * 2);
 
@@ -297,7 +289,7 @@ char *lsec_aa_expand_vars(const char *pattern)
 		}
 		memcpy(out + n, add, alen);
 		n += alen;
-		p += alen;
+		p = next;
 	}
 	out[n] = '\0';
 	/* "/proc/" + "/x": collapse doubled slashes the way the parser does */

@@ -12,6 +12,14 @@
 
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
+
+/* qsort that accepts an empty (NULL) array */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 #include "lsec/version.h"
 
 void lsec_aa_perms_str(uint32_t perms, char exec, char *buf, size_t n)
@@ -457,20 +465,34 @@ static void sort_profile(struct lsec_aa_profile *p)
 {
 	size_t i;
 
-	qsort(p->rules, p->nrules, sizeof(*p->rules), rule_cmp);
-	qsort(p->includes, p->nincludes, sizeof(char *), incl_cmp);
-	qsort(p->net, p->nnet, sizeof(char *), incl_cmp);
+	sort_n(p->rules, p->nrules, sizeof(*p->rules), rule_cmp);
+	sort_n(p->includes, p->nincludes, sizeof(char *), incl_cmp);
+	sort_n(p->net, p->nnet, sizeof(char *), incl_cmp);
 	for (i = 0; i < p->nchildren; i++)
 		sort_profile(&p->children[i]);
-	qsort(p->children, p->nchildren, sizeof(*p->children), prof_cmp);
+	sort_n(p->children, p->nchildren, sizeof(*p->children), prof_cmp);
+}
+
+void lsec_aa_doc_sort(struct lsec_aa_doc *doc)
+{
+	struct lsec_aa_profile main_copy;
+	size_t i;
+
+	/* the traced program's profile first, the others sorted */
+	if (doc->nprofiles > 1) {
+		main_copy = doc->profiles[0];
+		sort_n(doc->profiles + 1, doc->nprofiles - 1, sizeof(*doc->profiles),
+		      prof_cmp);
+		doc->profiles[0] = main_copy;
+	}
+	for (i = 0; i < doc->nprofiles; i++)
+		sort_profile(&doc->profiles[i]);
 }
 
 int lsec_aagen_merge_file(struct lsec_aa_doc *doc, const char *file,
 			  struct lsec_err *e)
 {
 	struct merge_state m = { .doc = doc };
-	struct lsec_aa_profile main_copy;
-	size_t i;
 	int r;
 
 	/* Not lsec_file_each_line: a quoted path may hold " #", so only
@@ -507,14 +529,6 @@ int lsec_aagen_merge_file(struct lsec_aa_doc *doc, const char *file,
 	}
 	if (m.depth != 0)
 		return lsec_err_input(e, "%s: unbalanced '{'", file);
-	/* keep the traced program's profile first, the others sorted */
-	if (doc->nprofiles > 1) {
-		main_copy = doc->profiles[0];
-		qsort(doc->profiles + 1, doc->nprofiles - 1, sizeof(*doc->profiles),
-		      prof_cmp);
-		doc->profiles[0] = main_copy;
-	}
-	for (i = 0; i < doc->nprofiles; i++)
-		sort_profile(&doc->profiles[i]);
+	lsec_aa_doc_sort(doc);
 	return 0;
 }

@@ -411,13 +411,13 @@ static int kernel_interface(const struct lsec_aa_kernel *k,
 
 	if (k && k->fs) {
 		/* The stand-in has no features: use the ones the parser uses. */
-		_cleanup_free_ char *feat = NULL;
+		_cleanup_free_ char *own = NULL;
+		const char *feat;
 		struct stat st;
 
-		if (asprintf(&feat, "%s/features", k->fs) < 0)
+		if (asprintf(&own, "%s/features", k->fs) < 0)
 			return -ENOMEM;
-		if (stat(feat, &st) < 0)
-			strcpy(feat, "/usr/share/apparmor-features/features");
+		feat = stat(own, &st) == 0 ? own : "/usr/share/apparmor-features/features";
 		if (aa_features_new(&f, AT_FDCWD, feat) < 0)
 			return lsec_err_set(e, errno, "cannot read AppArmor features '%s': %s",
 					    feat, strerror(errno));
@@ -432,12 +432,33 @@ static int kernel_interface(const struct lsec_aa_kernel *k,
 	return 0;
 }
 
+/* Replace (blob) or remove (name) through the kernel interface. */
+static int kernel_write(const struct lsec_aa_kernel *k, const void *blob,
+			size_t len, const char *name, struct lsec_err *e)
+{
+	aa_kernel_interface *ki = NULL;
+	int r;
+
+	r = kernel_interface(k, &ki, e);
+	if (r < 0)
+		return r;
+	r = name ? aa_kernel_interface_remove_policy(ki, name)
+		 : aa_kernel_interface_replace_policy(ki, blob, len);
+	r = r < 0 ? errno : 0;
+	aa_kernel_interface_unref(ki);
+	if (r && name)
+		return lsec_err_set(e, r, "removing profile '%s' failed: %s", name,
+				    strerror(r));
+	if (r)
+		return lsec_err_set(e, r, "loading the policy failed: %s", strerror(r));
+	return 0;
+}
+
 int lsec_aa_kernel_replace(const struct lsec_aa_kernel *k, const void *blob,
 			   size_t len, char *const *names, const char *mode,
 			   bool dry_run, struct lsec_err *e)
 {
 	struct lsec_aa_loaded *l = NULL;
-	aa_kernel_interface *ki = NULL;
 	uint64_t d = digest(blob, len, mode);
 	bool same = true;
 	int n, r;
@@ -457,14 +478,9 @@ int lsec_aa_kernel_replace(const struct lsec_aa_kernel *k, const void *blob,
 		return 0;
 	if (dry_run)
 		return 1;
-	r = kernel_interface(k, &ki, e);
+	r = kernel_write(k, blob, len, NULL, e);
 	if (r < 0)
 		return r;
-	r = aa_kernel_interface_replace_policy(ki, blob, len);
-	r = r < 0 ? errno : 0;
-	aa_kernel_interface_unref(ki);
-	if (r)
-		return lsec_err_set(e, r, "loading the policy failed: %s", strerror(r));
 	for (i = 0; names[i]; i++)
 		state_write(k, names[i], d);
 	return 1;
@@ -474,7 +490,6 @@ int lsec_aa_kernel_remove(const struct lsec_aa_kernel *k, const char *name,
 			  bool dry_run, struct lsec_err *e)
 {
 	struct lsec_aa_loaded *l = NULL;
-	aa_kernel_interface *ki = NULL;
 	_cleanup_free_ char *sf = NULL;
 	bool loaded;
 	int n, r;
@@ -488,15 +503,9 @@ int lsec_aa_kernel_remove(const struct lsec_aa_kernel *k, const char *name,
 		return 0;
 	if (dry_run)
 		return 1;
-	r = kernel_interface(k, &ki, e);
+	r = kernel_write(k, NULL, 0, name, e);
 	if (r < 0)
 		return r;
-	r = aa_kernel_interface_remove_policy(ki, name);
-	r = r < 0 ? errno : 0;
-	aa_kernel_interface_unref(ki);
-	if (r)
-		return lsec_err_set(e, r, "removing profile '%s' failed: %s", name,
-				    strerror(r));
 	sf = state_file(k, name);
 	if (sf)
 		unlink(sf);

@@ -418,6 +418,8 @@ static int tok_pattern(struct parser *ps, struct cursor *c, const struct tok *t,
 
 	if (t->type != T_WORD && t->type != T_STR)
 		return err_at(ps, c, t, "expected a path, got '%s'", tok_text(t));
+	if (t->type == T_WORD && strchr(t->s, '!'))
+		return err_at(ps, c, t, "unexpected '!' in '%s' (quote the path)", t->s);
 	r = unquote(t->s, &raw);
 	if (r == -EINVAL) {
 		free(raw.s);
@@ -458,7 +460,7 @@ static int tok_pattern(struct parser *ps, struct cursor *c, const struct tok *t,
 				n = -EINVAL;
 				break;
 			}
-		lsec_strv_free(alts);
+		lsec_aa_strv_free(alts);
 		if (n < 0) {
 			r = err_at(ps, c, t,
 				   "path '%s' must be absolute (start with '/' or a variable that does)",
@@ -569,7 +571,7 @@ static int record_include(struct lsec_aa_policy *pol, const char *path)
 	return 0;
 }
 
-static void strv_freep(char ***v) { lsec_strv_free(*v); }
+static void strv_freep(char ***v) { lsec_aa_strv_free(*v); }
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -904,9 +906,9 @@ static int parse_file_rule(struct parser *ps, struct cursor *c,
 		perm_t = peek(c, 1);
 		if (perm_t->type != T_WORD || !is_perm_word(perm_t->s))
 			return err_at(ps, c, perm_t,
-				      "expected permissions after '%s', got '%s'%s",
-				      path_t->s, tok_text(perm_t),
-				      perm_t->type == T_WORD ? " (quote paths holding blanks or '!')" : "");
+				      "expected permissions after '%s', got '%s' (quote paths "
+				      "holding blanks, ',' or '!')",
+				      path_t->s, tok_text(perm_t));
 	} else {
 		perm_t = cur(c);
 		path_t = peek(c, 1);

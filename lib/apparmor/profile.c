@@ -13,7 +13,7 @@
 
 #define GLOB_META "*?[]{}^\\"
 
-void lsec_strv_free(char **v)
+void lsec_aa_strv_free(char **v)
 {
 	char **p;
 
@@ -207,7 +207,7 @@ int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret)
 	int r = expand_into(pattern, &sv);
 
 	if (r < 0) {
-		lsec_strv_free(sv.v);
+		lsec_aa_strv_free(sv.v);
 		return r;
 	}
 	*ret = sv.v;
@@ -225,7 +225,7 @@ bool lsec_aa_glob_match(const char *pattern, const char *path)
 		return false;
 	for (a = alts; a && *a && !hit; a++)
 		hit = match_simple(*a, path);
-	lsec_strv_free(alts);
+	lsec_aa_strv_free(alts);
 	return hit;
 }
 
@@ -382,10 +382,32 @@ void lsec_aa_perms_format(unsigned perms, char *buf, size_t len)
 
 /* ---- names ------------------------------------------------------------------ */
 
-static const struct {
+struct name_num {
 	const char *name;
-	int af;
-} families[] = {
+	int num;
+};
+
+static int num_from_name(const struct name_num *t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq(t[i].name, name))
+			return t[i].num;
+	return -1;
+}
+
+static const char *name_from_num(const struct name_num *t, size_t n, int num)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	return NULL;
+}
+
+static const struct name_num families[] = {
 	{ "unix", AF_UNIX },	     { "inet", AF_INET },
 	{ "ax25", AF_AX25 },	     { "ipx", AF_IPX },
 	{ "appletalk", AF_APPLETALK }, { "netrom", AF_NETROM },
@@ -412,28 +434,15 @@ static const struct {
 
 int lsec_aa_family_from_name(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(families); i++)
-		if (streq(families[i].name, name))
-			return families[i].af;
-	return -1;
+	return num_from_name(families, ELEMENTSOF(families), name);
 }
 
 const char *lsec_aa_family_name(int family)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(families); i++)
-		if (families[i].af == family)
-			return families[i].name;
-	return NULL;
+	return name_from_num(families, ELEMENTSOF(families), family);
 }
 
-static const struct {
-	const char *name;
-	int type;
-} socktypes[] = {
+static const struct name_num socktypes[] = {
 	{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM },
 	{ "seqpacket", SOCK_SEQPACKET }, { "rdm", SOCK_RDM },
 	{ "raw", SOCK_RAW }, { "packet", SOCK_PACKET },
@@ -441,43 +450,46 @@ static const struct {
 
 int lsec_aa_socktype_from_name(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(socktypes); i++)
-		if (streq(socktypes[i].name, name))
-			return socktypes[i].type;
-	return -1;
+	return num_from_name(socktypes, ELEMENTSOF(socktypes), name);
 }
 
 const char *lsec_aa_socktype_name(int type)
 {
+	return name_from_num(socktypes, ELEMENTSOF(socktypes), type);
+}
+
+/* In kernel order: the index is the capability's number. */
+static const char *const capabilities[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
+	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
+	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
+	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+	"audit_write", "audit_control", "setfcap", "mac_override",
+	"mac_admin", "syslog", "wake_alarm", "block_suspend",
+	"audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+int lsec_aa_capability_number(const char *name)
+{
 	size_t i;
 
-	for (i = 0; i < ELEMENTSOF(socktypes); i++)
-		if (socktypes[i].type == type)
-			return socktypes[i].name;
-	return NULL;
+	for (i = 0; i < ELEMENTSOF(capabilities); i++)
+		if (streq(capabilities[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *lsec_aa_capability_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < ELEMENTSOF(capabilities) ? capabilities[cap]
+								  : NULL;
 }
 
 bool lsec_aa_capability_valid(const char *name)
 {
-	static const char *const caps[] = {
-		"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
-		"kill", "setgid", "setuid", "setpcap", "linux_immutable",
-		"net_bind_service", "net_broadcast", "net_admin", "net_raw",
-		"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
-		"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-		"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
-		"audit_write", "audit_control", "setfcap", "mac_override",
-		"mac_admin", "syslog", "wake_alarm", "block_suspend",
-		"audit_read", "perfmon", "bpf", "checkpoint_restore",
-	};
-	size_t i;
-
-	for (i = 0; i < ELEMENTSOF(caps); i++)
-		if (streq(caps[i], name))
-			return true;
-	return false;
+	return lsec_aa_capability_number(name) >= 0;
 }
 
 /* ---- freeing, picking ------------------------------------------------------- */

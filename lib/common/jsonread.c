@@ -372,3 +372,12 @@ int lsec_jv_u64(const struct lsec_jv *v, uint64_t *ret)
 	*ret = strtoull(v->str, &end, 10);
 	return errno || *end ? -EINVAL : 0;
 }
+
+const char *lsec_jv_only(const struct lsec_jv *v, const struct lsec_jv **val)
+{
+	if (!v || v->type != LSEC_JV_OBJECT || v->n != 1)
+		return NULL;
+	if (val)
+		*val = &v->kid[0];
+	return v->kid[0].key;
+}

@@ -36,7 +36,7 @@ struct planner {
 	unsigned granted; /* grants so far, to tell whether a rule matched anything */
 };
 
-static void strv_freep(char ***v) { lsec_strv_free(*v); }
+static void strv_freep(char ***v) { lsec_aa_strv_free(*v); }
 
 static void note(struct planner *pl, const struct lsec_aa_rule *r,
 		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -559,6 +559,29 @@ static void plan_exe(struct planner *pl, const char *exe)
 	     interp2 ? ", " : "", interp2 ? interp2 : "");
 }
 
+/* allow rules, then deny rules: the set the bounding set is cut down to */
+static void plan_caps(struct lsec_ll_plan *p, const struct lsec_aa_profile *prof)
+{
+	size_t i;
+	int pass;
+
+	p->caps = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < prof->nrules; i++) {
+			const struct lsec_aa_rule *r = &prof->rules[i];
+			bool deny = r->qual & LSEC_AA_Q_DENY;
+			uint64_t bits;
+
+			if (r->kind != LSEC_AA_RULE_CAPABILITY || deny != (pass == 1))
+				continue;
+			bits = r->cap ? 1ULL << lsec_aa_capability_number(r->cap) : ~0ULL;
+			if (deny)
+				p->caps &= ~bits;
+			else
+				p->caps |= bits;
+		}
+}
+
 static void plan_rules(struct planner *pl, const struct lsec_aa_profile *prof)
 {
 	size_t i;
@@ -572,9 +595,6 @@ static void plan_rules(struct planner *pl, const struct lsec_aa_profile *prof)
 				plan_file_rule(pl, r);
 			break;
 		case LSEC_AA_RULE_CAPABILITY:
-			if (!(r->qual & LSEC_AA_Q_DENY))
-				note(pl, r, "capability: Landlock has no capability control; "
-					    "the program keeps the capabilities it is started with");
 			break;
 		case LSEC_AA_RULE_OTHER:
 			note(pl, r, "%s rules are not enforced by Landlock", r->keyword);
@@ -613,6 +633,7 @@ int lsec_landlock_plan(const struct lsec_aa_profile *prof, const char *exe,
 	note(&pl, NULL, "mmap(PROT_EXEC) is not mediated: readable files may be mapped "
 			"executable ('m' is granted as read)");
 	plan_rules(&pl, prof);
+	plan_caps(plan, prof);
 	plan_network(&pl, prof);
 	if (exe)
 		plan_exe(&pl, exe);

@@ -161,11 +161,35 @@ static int socket_filter(const struct lsec_ll_plan *plan, struct lsec_err *e)
 	return 0;
 }
 
+/*
+ * Cut the bounding set (and the ambient set) down to the profile's
+ * capabilities.  With no_new_privs, execve can then give the program no other
+ * capability, even as root.  Without CAP_SETPCAP there is nothing to drop:
+ * such a process has no capabilities to pass on.
+ */
+static int drop_capabilities(uint64_t keep, struct lsec_err *e)
+{
+	int cap;
+
+	for (cap = 0; cap < 64; cap++) {
+		if (keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
+			break; /* past the last capability this kernel knows */
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0);
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EPERM)
+			return lsec_err_set(e, errno, "cannot drop capability %d: %s",
+					    cap, strerror(errno));
+	}
+	return 0;
+}
+
 int lsec_landlock_apply(const struct lsec_ll_plan *plan, struct lsec_err *e)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = plan->handled_fs };
 	_cleanup_close_ int rs = -1;
 	size_t i;
+	int r;
 
 	rs = (int)ll_create_ruleset(&attr, sizeof(attr), 0);
 	if (rs < 0)
@@ -173,16 +197,16 @@ int lsec_landlock_apply(const struct lsec_ll_plan *plan, struct lsec_err *e)
 				    "cannot create a Landlock ruleset: %s",
 				    strerror(errno));
 	for (i = 0; i < plan->nrules; i++) {
-		const struct lsec_ll_rule *r = &plan->rules[i];
+		const struct lsec_ll_rule *rule = &plan->rules[i];
 		struct ll_path_beneath pb;
 		_cleanup_close_ int fd = -1;
 
-		pb.allowed_access = r->access & plan->handled_fs;
-		if (!r->dir)
+		pb.allowed_access = rule->access & plan->handled_fs;
+		if (!rule->dir)
 			pb.allowed_access &= LSEC_LL_FILE_RIGHTS;
 		if (!pb.allowed_access)
 			continue;
-		fd = open(r->path, O_PATH | O_CLOEXEC);
+		fd = open(rule->path, O_PATH | O_CLOEXEC);
 		if (fd < 0)
 			continue; /* vanished since the plan: nothing to allow */
 		pb.parent_fd = fd;
@@ -194,9 +218,12 @@ int lsec_landlock_apply(const struct lsec_ll_plan *plan, struct lsec_err *e)
 				    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 				return lsec_err_set(e, errno,
 						    "cannot add a Landlock rule for '%s': %s",
-						    r->path, strerror(errno));
+						    rule->path, strerror(errno));
 		}
 	}
+	r = drop_capabilities(plan->caps, e);
+	if (r < 0)
+		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return lsec_err_set(e, errno, "cannot set no_new_privs: %s",
 				    strerror(errno));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The backend-neutral half of lsec's Netfilter module: rules, plans, names. */
 #include "lsec/netfilter.h"
+#include "lsec/nft.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -667,10 +668,10 @@ int lsec_nf_rules_masquerade(const char *out_iface,
 
 const struct lsec_nf_backend_ops *lsec_nf_backend_find(const char *name)
 {
-	if (!name || streq(name, "auto") || streq(name, "legacy") ||
-	    streq(name, lsec_nf_iptc_ops.name))
-		return &lsec_nf_iptc_ops;
-	return NULL;
+	struct lsec_nf_choice c;
+
+	/* auto, nft or legacy: see lsec_nf_choose (lsec/nft.h) */
+	return lsec_nf_choose(name, &c, NULL) < 0 ? NULL : c.ops;
 }
 
 const char *lsec_nf_lock_path(void)

@@ -181,6 +181,14 @@ int lsec_sc_resolve(const struct lsec_sc_policy *p, struct lsec_sc_filter *f,
 		if (U && !lsec_sc_action_eq(&U->act, &f->def) &&
 		    (r = emit(&f->main, &f->nmain, U)) < 0)
 			return r;
+		/* named on purpose but absent from the native ABI */
+		if (streq(all[i].origin, all[i].name) &&
+		    seccomp_syscall_resolve_name(all[i].name) < 0 &&
+		    (r = note(f, "%s does not exist on %s; the rule applies to "
+				 "the other ABIs only",
+			      all[i].name,
+			      lsec_sc_arch_name(seccomp_arch_native()))) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -290,14 +298,17 @@ static int build_one(const struct lsec_sc_filter *f, bool refine, void **out,
 					   args);
 		if (r == -EEXIST) {
 			seccomp_release(ctx);
-			return lsec_err_input(e,
-					      "'%s' (%s): conflicts with another "
-					      "argument rule for %s (libseccomp "
-					      "cannot hold both on one argument "
-					      "test; on the i386 ABI socketcall(2) "
-					      "hides socket arguments: try "
-					      "--native-only or one action)",
-					      ru->origin, ru->name, ru->name);
+			r = lsec_err_input(e,
+					   "'%s' (%s): conflicts with another "
+					   "argument rule for %s (libseccomp "
+					   "cannot hold both on one argument "
+					   "test; on the i386 ABI socketcall(2) "
+					   "hides socket arguments: try "
+					   "--native-only or one action)",
+					   ru->origin, ru->name, ru->name);
+			if (e && ru->where[0])
+				snprintf(e->where, sizeof(e->where), "%s", ru->where);
+			return r;
 		}
 		if (r < 0) {
 			seccomp_release(ctx);
@@ -410,7 +421,10 @@ static void write_rules(FILE *out, const struct lsec_sc_rule *v, size_t n,
 			ent);
 		if (numbers) {
 			write_numbers(out, r->name, native_only);
-			if (!streq(r->origin, r->name))
+			size_t nl = strlen(r->name);
+
+			if (strncmp(r->origin, r->name, nl) != 0 ||
+			    (r->origin[nl] && r->origin[nl] != ':'))
 				fprintf(out, " (from %s)", r->origin);
 		}
 		fputc('\n', out);
@@ -608,7 +622,7 @@ int lsec_sc_export(const struct lsec_sc_filter *f, enum lsec_sc_format fmt,
 	for (i = 0; i < nctx; i++) {
 		if (fmt == LSEC_SC_PFC) {
 			dprintf(fd, "# lsec: filter %d of %d (%s)\n", i + 1, nctx,
-				i ? "refine, loaded second" : "main, loaded first");
+				i ? "refine, loaded first" : "main, loaded second");
 			r = seccomp_export_pfc(ctx[i], fd);
 		} else
 			r = seccomp_export_bpf(ctx[i], fd);

@@ -275,7 +275,7 @@ int lsec_sc_import_oci(const char *path, const char *const *caps,
 		const struct lsec_jv *ent = &sys->kid[i], *names, *inc, *exc;
 		const char *act = lsec_jv_str(lsec_jv_get(ent, "action"));
 		struct lsec_sc_action a;
-		char args[256], cond[256];
+		char args[256], cond[320];
 		bool ok;
 
 		names = lsec_jv_get(ent, "names");

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,7 +230,7 @@ static int add_name(const char *name, void *ud)
 }
 
 static int add_entry(struct lsec_sc_policy *p, bool allow, const char *ent,
-		     struct lsec_err *e)
+		     const char *file, unsigned line, struct lsec_err *e)
 {
 	struct add_ctx a = { .p = p };
 	char name[LSEC_SC_NAME_MAX];
@@ -245,6 +246,8 @@ static int add_entry(struct lsec_sc_policy *p, bool allow, const char *ent,
 	else
 		a.tmpl.act = p->deny_act;
 	snprintf(a.tmpl.origin, sizeof(a.tmpl.origin), "%s", ent);
+	if (file)
+		snprintf(a.tmpl.where, sizeof(a.tmpl.where), "%s:%u", file, line);
 	if (name[0] == '@') {
 		const struct lsec_sc_group *g = lsec_sc_group_find(name);
 
@@ -274,10 +277,14 @@ static int add_entry(struct lsec_sc_policy *p, bool allow, const char *ent,
 						name, name);
 				return lsec_err_input(
 					e,
-					"unknown syscall '%s' (not known to "
-					"libseccomp %s; see 'lsec sandbox "
-					"syscalls NAME')",
-					name, "on this system");
+					"unknown syscall '%s': libseccomp "
+					"%u.%u.%u does not know it (misspelt, "
+					"or newer than this libseccomp: an "
+					"allowlist denies what it cannot "
+					"name)",
+					name, seccomp_version()->major,
+					seccomp_version()->minor,
+					seccomp_version()->micro);
 			}
 		}
 		r = add_name(name, &a);
@@ -303,7 +310,7 @@ int lsec_sc_policy_add_list(struct lsec_sc_policy *p, bool allow,
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ", \t", &save); tok;
 	     tok = strtok_r(NULL, ", \t", &save)) {
-		r = add_entry(p, allow, tok, e);
+		r = add_entry(p, allow, tok, file, line, e);
 		if (r < 0) {
 			if (file && r == -EINVAL)
 				return relocate(e, file, line, NULL);

@@ -18,8 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +73,34 @@ static void forward(int sig)
 {
 	if (child_pid > 0)
 		kill(child_pid, sig);
+}
+
+/* Compile ctx to a BPF program in memory, once, in the parent: the child
+ * then only makes the seccomp(2) call (seccomp_load would compile again). */
+static int compile(void *ctx, struct sock_fprog *prog)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = memfd_create("lsec-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r >= 0 && fstat(fd, &st) < 0)
+		r = -errno;
+	if (r >= 0 && (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
+		       st.st_size / sizeof(struct sock_filter) > 0xffff))
+		r = -E2BIG;
+	if (r >= 0) {
+		prog->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+		prog->filter = malloc((size_t)st.st_size);
+		if (!prog->filter)
+			r = -ENOMEM;
+		else if (pread(fd, prog->filter, (size_t)st.st_size, 0) != st.st_size)
+			r = -EIO;
+	}
+	close(fd);
+	return r < 0 ? r : 0;
 }
 
 static bool seen_pid(pid_t **v, size_t *n, pid_t pid)
@@ -158,6 +191,7 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 		struct lsec_err *e)
 {
 	void *ctx[2] = { NULL, NULL };
+	struct sock_fprog progs[2] = { { 0 }, { 0 } };
 	char path[PATH_MAX];
 	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 };
 	struct sigaction sa = { 0 }, old_int, old_quit, old_term, old_hup;
@@ -181,6 +215,14 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 	nctx = lsec_sc_build(f, ctx, e);
 	if (nctx < 0)
 		return nctx;
+	for (int i = 0; i < nctx; i++) {
+		r = compile(ctx[i], &progs[i]);
+		if (r < 0) {
+			lsec_err_set(e, -r, "cannot compile the filter: %s",
+				     strerror(-r));
+			goto out;
+		}
+	}
 	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0) {
 		r = -errno;
 		goto out;
@@ -201,11 +243,20 @@ int lsec_sc_run(const struct lsec_sc_filter *f, char *const argv[],
 			_exit(LSEC_EXIT_RUN_FAIL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		for (i = 0; i < nctx; i++) {
-			int lr = seccomp_load(ctx[i]);
+		if (f->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+			int err = errno;
 
-			if (lr < 0) {
-				int err = -lr;
+			if (write(rep[1], &err, sizeof(err)) < 0)
+				_exit(LSEC_EXIT_RUN_FAIL);
+			_exit(LSEC_EXIT_RUN_FAIL);
+		}
+		/* refine (default allow) first: once the main filter is in,
+		 * seccomp(2) itself may be denied */
+		for (i = nctx - 1; i >= 0; i--) {
+			if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				    f->log ? SECCOMP_FILTER_FLAG_LOG : 0,
+				    &progs[i]) < 0) {
+				int err = errno;
 
 				if (write(rep[1], &err, sizeof(err)) < 0)
 					_exit(LSEC_EXIT_RUN_FAIL);
@@ -286,5 +337,7 @@ out:
 			close(sync[i]);
 	}
 	lsec_sc_ctx_release(ctx);
+	free(progs[0].filter);
+	free(progs[1].filter);
 	return r;
 }

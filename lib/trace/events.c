@@ -94,19 +94,28 @@ static int stat_into(int fd, struct resolved *rv)
 	return 0;
 }
 
+static int resolve_fast(struct trace_state *s, pid_t tid, int dirfd,
+			const char *path, int mode, bool create,
+			struct resolved *rv);
+
 /*
  * Resolve path (relative to dirfd of tid) into s->res.  mode says whether
  * the last component is followed; create allows it not to exist (then the
  * parent is resolved and the name appended).
  */
-static int resolve(struct trace_state *s, pid_t tid, int dirfd, const char *path,
-		   int mode, bool create, struct resolved *rv)
+static int resolve_raw(struct trace_state *s, pid_t tid, int dirfd,
+		       const char *path, int mode, bool create, struct resolved *rv)
 {
 	char *full = s->buf2, *slash, *base;
 	_cleanup_close_ int fd = -1;
 	size_t len;
 	int r;
 
+	rv->flags = 0;
+	rv->uid = -1;
+	r = resolve_fast(s, tid, dirfd, path, mode, create, rv);
+	if (r <= 0)
+		return r;
 	rv->flags = 0;
 	rv->uid = -1;
 	if (path[0] == '/')
@@ -152,6 +161,213 @@ static int resolve(struct trace_state *s, pid_t tid, int dirfd, const char *path
 		s->res[len++] = '/';
 	strcpy(s->res + len, base);
 	rv->flags |= LSEC_TF_CREATED;
+	return 0;
+}
+
+/*
+ * Resolution happens in lsec, so "/proc/self" would be lsec: name the
+ * tracee instead, before (the literal prefix) and after (a symlink such as
+ * /etc/mtab -> ../proc/self/mounts that led into lsec's own /proc entry).
+ */
+static int resolve(struct trace_state *s, pid_t tid, int dirfd, const char *path,
+		   int mode, bool create, struct resolved *rv)
+{
+	char fixed[PATH_MAX * 2 + 64], mine[32];
+	const char *rest = NULL;
+	size_t n;
+	int r;
+
+	if (strncmp(path, "/proc/self", 10) == 0 && (!path[10] || path[10] == '/')) {
+		rest = path + 10;
+		snprintf(fixed, sizeof(fixed), "/proc/%d%s", tid, rest);
+	} else if (strncmp(path, "/proc/thread-self", 17) == 0 &&
+		   (!path[17] || path[17] == '/')) {
+		rest = path + 17;
+		snprintf(fixed, sizeof(fixed), "/proc/%d/task/%d%s", tid, tid, rest);
+	}
+	if (rest && strlen(rest) < PATH_MAX)
+		path = fixed;
+	r = resolve_raw(s, tid, dirfd, path, mode, create, rv);
+	if (r < 0)
+		return r;
+	n = (size_t)snprintf(mine, sizeof(mine), "/proc/%d", s->self);
+	if (strncmp(s->res, mine, n) == 0 && (!s->res[n] || s->res[n] == '/')) {
+		size_t k = (size_t)snprintf(fixed, sizeof(fixed), "/proc/%d%s", tid,
+					    s->res + n);
+
+		if (k >= sizeof(s->res))
+			return -ENAMETOOLONG;
+		memcpy(s->res, fixed, k + 1);
+	}
+	return 0;
+}
+
+/* ---- fast path: cached directories + one lstat --------------------------- */
+
+void lsec_trace_dircache_free(struct trace_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->dirs.size; i++) {
+		free(s->dirs.key[i]);
+		free(s->dirs.val[i]);
+	}
+	free(s->dirs.key);
+	free(s->dirs.val);
+	memset(&s->dirs, 0, sizeof(s->dirs));
+}
+
+static const char *dircache_get(struct trace_state *s, const char *dir)
+{
+	struct dircache *c = &s->dirs;
+	size_t k;
+
+	if (!c->size)
+		return NULL;
+	for (k = lsec_trace_strhash(dir) & (c->size - 1); c->key[k];
+	     k = (k + 1) & (c->size - 1))
+		if (strcmp(c->key[k], dir) == 0)
+			return c->val[k];
+	return NULL;
+}
+
+static void dircache_put(struct trace_state *s, const char *dir, const char *res)
+{
+	struct dircache *c = &s->dirs;
+	size_t k;
+
+	if ((c->used + 1) * 2 > c->size) {
+		struct dircache n = { 0 };
+		size_t i;
+
+		n.size = c->size ? c->size * 2 : 256;
+		n.key = calloc(n.size, sizeof(char *));
+		n.val = calloc(n.size, sizeof(char *));
+		if (!n.key || !n.val) {
+			free(n.key);
+			free(n.val);
+			return;
+		}
+		for (i = 0; i < c->size; i++) {
+			if (!c->key[i])
+				continue;
+			for (k = lsec_trace_strhash(c->key[i]) & (n.size - 1); n.key[k];
+			     k = (k + 1) & (n.size - 1))
+				;
+			n.key[k] = c->key[i];
+			n.val[k] = c->val[i];
+		}
+		n.used = c->used;
+		free(c->key);
+		free(c->val);
+		*c = n;
+	}
+	for (k = lsec_trace_strhash(dir) & (c->size - 1); c->key[k];
+	     k = (k + 1) & (c->size - 1))
+		;
+	c->key[k] = strdup(dir);
+	c->val[k] = strdup(res);
+	if (!c->key[k] || !c->val[k]) {
+		free(c->key[k]);
+		free(c->val[k]);
+		c->key[k] = c->val[k] = NULL;
+		return;
+	}
+	c->used++;
+}
+
+/* A path that needs no lexical care: absolute, no "." / ".." / "//"
+ * components, no trailing slash. */
+static bool plain_path(const char *p)
+{
+	const char *c;
+
+	if (p[0] != '/' || !p[1] || p[strlen(p) - 1] == '/')
+		return false;
+	for (c = p; (c = strchr(c, '/')); c++) {
+		if (c[1] == '/' || (c[1] == '.' && (c[2] == '/' || !c[2])) ||
+		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || !c[3])))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Resolve through the directory cache: the directory part once per run,
+ * then one lstat of the name.  Returns 1 when the caller must take the
+ * slow (exact) path: a symlink to follow, something unusual.
+ */
+static int resolve_fast(struct trace_state *s, pid_t tid, int dirfd,
+			const char *path, int mode, bool create,
+			struct resolved *rv)
+{
+	char *abs = s->buf2, *slash;
+	const char *dres;
+	size_t len, dlen;
+	struct stat st;
+
+	if (path[0] == '/') {
+		len = strlen(path);
+		if (len >= sizeof(s->buf2))
+			return 1;
+		memcpy(abs, path, len + 1);
+	} else {
+		char link[64];
+		ssize_t k;
+
+		if (!path[0])
+			return 1;
+		if (dirfd == AT_FDCWD)
+			snprintf(link, sizeof(link), "/proc/%d/cwd", tid);
+		else
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, dirfd);
+		k = readlink(link, abs, PATH_MAX);
+		if (k <= 0 || abs[0] != '/')
+			return 1;
+		len = (size_t)k;
+		if (len + 1 + strlen(path) + 1 > sizeof(s->buf2))
+			return 1;
+		if (len > 1)
+			abs[len++] = '/';
+		strcpy(abs + len, path);
+	}
+	if (!plain_path(abs))
+		return 1;
+	slash = strrchr(abs, '/');
+	*slash = '\0';
+	dres = dircache_get(s, slash == abs ? "/" : abs);
+	if (!dres) {
+		_cleanup_close_ int fd = open(slash == abs ? "/" : abs,
+					      O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || fd_path(fd, s->res, sizeof(s->res)) < 0)
+			return 1;
+		dircache_put(s, slash == abs ? "/" : abs, s->res);
+		dres = dircache_get(s, slash == abs ? "/" : abs);
+		if (!dres)
+			return 1;
+	}
+	dlen = strlen(dres);
+	if (dlen + 1 + strlen(slash + 1) + 1 > sizeof(s->res))
+		return 1;
+	memmove(s->res, dres, dlen + 1);
+	if (dlen > 1)
+		s->res[dlen++] = '/';
+	strcpy(s->res + dlen, slash + 1);
+	*slash = '/';
+	if (lstat(s->res, &st) < 0) {
+		if (errno != ENOENT)
+			return 1;
+		if (!create)
+			return -ENOENT;
+		rv->flags |= LSEC_TF_CREATED;
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode) && mode != R_NOFOLLOW)
+		return 1;
+	rv->uid = (int)st.st_uid;
+	if (S_ISDIR(st.st_mode))
+		rv->flags |= LSEC_TF_DIR;
 	return 0;
 }
 
@@ -371,7 +587,15 @@ static void sock_addr(struct trace_state *s, struct trace_task *tk, int op,
 			if (plen >= sizeof(un->sun_path))
 				plen = sizeof(un->sun_path) - 1;
 			un->sun_path[plen] = '\0';
-			snprintf(a.addr, sizeof(a.addr), "%s", un->sun_path);
+			{
+				size_t k = strnlen(un->sun_path, sizeof(un->sun_path));
+
+				if (k > sizeof(a.addr) - 1)
+					k = sizeof(a.addr) - 1;
+
+				memcpy(a.addr, un->sun_path, k);
+				a.addr[k] = '\0';
+			}
 			if (resolve(s, tk->tid, AT_FDCWD, un->sun_path,
 				    R_NOFOLLOW, op == LSEC_TRACE_BIND, &rv) == 0)
 				add_file(s, tk, s->res,

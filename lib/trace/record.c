@@ -188,6 +188,7 @@ void lsec_trace_free(struct lsec_trace *t)
 		free(x->path);
 	}
 	free(t->exes);
+	free(t->pids);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -115,6 +115,8 @@ scmp_filter_ctx lsec_trace_filter_new(bool all)
 	/* Architectures we do not decode run untraced rather than die. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* a binary tree, not a chain: every call of the tracee runs it */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64)
 		seccomp_arch_add(ctx, SCMP_ARCH_X86);
 	if (all)

@@ -93,21 +93,48 @@ static struct trace_task *task_find(struct trace_state *s, pid_t tid)
 	return NULL;
 }
 
+static void note_pid(struct trace_state *s, pid_t tid)
+{
+	struct lsec_trace *t = s->t;
+
+	if (t->npids == s->apids) {
+		size_t n = s->apids ? s->apids * 2 : 64;
+		long *v = realloc(t->pids, n * sizeof(*v));
+
+		if (!v) {
+			s->err = -ENOMEM;
+			return;
+		}
+		t->pids = v;
+		s->apids = n;
+	}
+	t->pids[t->npids++] = tid;
+}
+
+static int long_cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 {
 	struct trace_task *tk = task_find(s, tid);
-	size_t k, used = 0;
+	size_t k;
 
 	if (tk) {
 		if (!tk->live) {
-			tk->live = true;
+			/* a reused tid: a new task */
+			free(tk->exec_path);
+			*tk = (struct trace_task){ .tid = tid, .exe = -1, .uid = -1,
+						   .live = true };
 			s->nlive++;
+			note_pid(s, tid);
 		}
 		return tk;
 	}
-	for (k = 0; k < s->ntasks_alloc; k++)
-		used += s->tasks[k].tid != 0;
-	if ((used + 1) * 2 > s->ntasks_alloc) {
+	if ((s->nused + 1) * 2 > s->ntasks_alloc) {
 		/* grow (and drop the dead: rehash live ones only) */
 		size_t n = s->ntasks_alloc ? s->ntasks_alloc * 2 : 64;
 		struct trace_task *old = s->tasks, *nt = calloc(n, sizeof(*nt));
@@ -131,6 +158,7 @@ static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 			nt[j] = old[k];
 		}
 		free(old);
+		s->nused = s->nlive;
 	}
 	for (k = (size_t)tid & (s->ntasks_alloc - 1); s->tasks[k].tid;
 	     k = (k + 1) & (s->ntasks_alloc - 1))
@@ -138,6 +166,8 @@ static struct trace_task *task_add(struct trace_state *s, pid_t tid)
 	tk = &s->tasks[k];
 	*tk = (struct trace_task){ .tid = tid, .exe = -1, .uid = -1, .live = true };
 	s->nlive++;
+	s->nused++;
+	note_pid(s, tid);
 	return tk;
 }
 
@@ -209,9 +239,10 @@ static int start_child(struct trace_state *s, const char *path,
 			dup2(o->stdout_fd, 1);
 		raise(SIGSTOP); /* wait for the tracer to seize us */
 		if (filter) {
-			/* Without CAP_SYS_ADMIN the kernel wants no_new_privs. */
+			/* Without CAP_SYS_ADMIN the kernel wants no_new_privs
+			 * (libseccomp reports that as -ECANCELED or -EACCES). */
 			err = seccomp_load(filter);
-			if (err == -EACCES) {
+			if (err < 0) {
 				seccomp_attr_set(filter, SCMP_FLTATR_CTL_NNP, 1);
 				err = seccomp_load(filter);
 			}
@@ -404,7 +435,7 @@ static void on_stop(struct trace_state *s, pid_t tid, int status, enum phase ph)
 int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 		   struct lsec_err *e)
 {
-	struct trace_state s = { .t = t, .o = o, .e = e };
+	struct trace_state s = { .t = t, .o = o, .e = e, .self = getpid() };
 	_cleanup_free_ char *path = NULL;
 	sigset_t set, oldmask;
 	enum phase ph = RUNNING;
@@ -444,9 +475,20 @@ int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 			r = errpipe;
 			goto out;
 		}
-		if (!task_add(&s, pid)) {
-			r = -ENOMEM;
-			goto out;
+		{
+			/* Until its exec, the child is still lsec: charge what it
+			 * does (the exec itself) to the program. */
+			struct trace_task *tk = task_add(&s, pid);
+			char real[PATH_MAX];
+
+			if (!tk) {
+				r = -ENOMEM;
+				goto out;
+			}
+			r = lsec_trace_exe_get(t, realpath(path, real) ? real : path);
+			if (r < 0)
+				goto out;
+			tk->exe = r;
 		}
 	} else {
 		r = attach_all(&s, o->attach_pid);
@@ -571,7 +613,15 @@ int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 			goto out;
 		}
 	}
-	/* reap a started program we detached from is not ours to do; done */
+	if (t->npids > 1) {
+		size_t i, n = 1;
+
+		qsort(t->pids, t->npids, sizeof(long), long_cmp);
+		for (i = 1; i < t->npids; i++)
+			if (t->pids[i] != t->pids[n - 1])
+				t->pids[n++] = t->pids[i];
+		t->npids = n;
+	}
 	r = 0;
 out:
 	if (errpipe >= 0)
@@ -591,6 +641,7 @@ out:
 	}
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 out_arch:
+	lsec_trace_dircache_free(&s);
 	lsec_trace_arch_free(&s);
 	return r;
 }

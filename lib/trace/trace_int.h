@@ -79,15 +79,25 @@ struct trace_state {
 	const struct lsec_trace_opts *o;
 	struct lsec_err *e;
 	bool use_syscall; /* PTRACE_SYSCALL rather than the filter */
+	pid_t self;       /* lsec's own pid */
 	struct trace_task *tasks;
 	size_t ntasks_alloc; /* power of two, open addressing on tid */
 	size_t nlive;
+	size_t nused; /* slots taken, live or dead */
+	size_t apids; /* allocated t->pids */
 	struct trace_arch arch[2];
 	char buf[PATH_MAX * 2 + 64];   /* tracee path */
 	char buf2[PATH_MAX * 2 + 64];  /* second path / scratch */
 	char res[PATH_MAX + 8];        /* resolved path */
 	int err;                       /* first fatal error (ENOMEM) */
+	/* raw directory -> resolved directory, so most paths cost one lstat */
+	struct dircache {
+		char **key, **val;
+		size_t size, used;
+	} dirs;
 };
+
+void lsec_trace_dircache_free(struct trace_state *s);
 
 /* record.c */
 uint64_t lsec_trace_strhash(const char *s);

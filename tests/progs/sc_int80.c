@@ -27,8 +27,8 @@ static void on_segv(int sig)
 int main(int argc, char **argv)
 {
 #if defined(__x86_64__)
-	long nr, ret;
-	volatile long a1 = 0, a2 = 0; /* live across sigsetjmp */
+	static long nr, a1, a2;
+	long ret;
 	int x32 = argc > 1 && strcmp(argv[1], "--x32") == 0;
 	char *low;
 

@@ -211,6 +211,8 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("profile x {\n  /srv/My Site r,\n}\n", "t.prof:2", "quote paths");
+	expect_error("profile x {\n  /srv/a, r,\n}\n", "t.prof:2", "got ','");
+	expect_error("profile x {\n  /srv/a!b r,\n}\n", "t.prof:2", "unexpected '!'");
 	expect_error("profile x {\n\n  @{nope}/x r,\n}\n", "t.prof:3", "@{nope} is never declared");
 	expect_error("profile x {\n  /a rwa,\n}\n", "t.prof:2", "conflict 'a' and 'w'");
 	expect_error("profile x {\n  /a x,\n}\n", "t.prof:2", "exec qualifier");
@@ -280,7 +282,7 @@ static void test_globs(void **state)
 	assert_string_equal(v[0], "/a/x");
 	assert_string_equal(v[1], "/bc/x");
 	assert_string_equal(v[2], "/bd/x");
-	lsec_strv_free(v);
+	lsec_aa_strv_free(v);
 	assert_int_equal(lsec_aa_brace_expand("/{a,b}{c,d}{e,f}", 4, &v), -E2BIG);
 	assert_int_equal(lsec_aa_family_from_name("inet6"), 10);
 	assert_string_equal(lsec_aa_socktype_name(2), "dgram");

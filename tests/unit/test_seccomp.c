@@ -234,6 +234,22 @@ static void policy_files(void **state)
 	unlink(inc);
 	free(inc);
 
+	/* @include @GROUP is allow @GROUP; options */
+	path = write_tmp("@include @default\noption io-uring yes\n"
+			 "option log\ndeny io_uring_setup\n");
+	lsec_sc_policy_init(&p);
+	assert_int_equal(lsec_sc_policy_load(&p, path, &e), 0);
+	assert_true(p.io_uring && p.log);
+	assert_int_equal(lsec_sc_resolve(&p, &f, &e), 0);
+	assert_int_equal(f.def.err, ENOSYS); /* allowlist */
+	assert_int_equal(lsec_sc_filter_action(&f, "execve").kind, LSEC_SC_ALLOW);
+	assert_int_equal(lsec_sc_filter_action(&f, "io_uring_setup").err, EPERM);
+	assert_int_equal(lsec_sc_filter_action(&f, "io_uring_enter").err, ENOSYS);
+	lsec_sc_filter_free(&f);
+	lsec_sc_policy_free(&p);
+	unlink(path);
+	free(path);
+
 	/* errors carry FILE:LINE and name the entry */
 	const char *bad[][2] = {
 		{ "deny open\nfrobnicate x\n", ":2" },

@@ -47,6 +47,12 @@ struct lsec_aa_doc {
 	size_t nprofiles;
 };
 
+/* Pids of the traced processes, sorted: names holding one are per-process. */
+struct lsec_aagen_pids {
+	const long *v;
+	size_t n;
+};
+
 struct lsec_aagen_opts {
 	const char *name;           /* profile name; NULL: the program's basename */
 	bool complain;              /* flags=(complain) */
@@ -55,6 +61,7 @@ struct lsec_aagen_opts {
 	bool no_glob;               /* no globbing heuristics at all (tunables stay) */
 	bool no_abstractions;       /* only abstractions/base, nothing dropped */
 	const char *apparmor_dir;   /* NULL: /etc/apparmor.d */
+	struct lsec_aagen_pids pids; /* filled by lsec_aagen_from_trace */
 };
 
 #define LSEC_AAGEN_GLOB_THRESHOLD 8
@@ -78,6 +85,9 @@ char *lsec_aa_expand_vars(const char *pattern);
  * @{run}, @{HOME}) and, unless no_glob, name heuristics (versioned shared
  * objects, random temporary names, long numbers).  malloc'ed. */
 char *lsec_aagen_pattern(const char *raw, bool no_glob);
+/* The same, and a name token that is one of the pids becomes '*'. */
+char *lsec_aagen_pattern_pids(const char *raw, bool no_glob,
+			      const struct lsec_aagen_pids *pids);
 
 /* Build the document from a trace.  main_exe: the traced program's path
  * (its profile is the main one).  */
@@ -90,6 +100,8 @@ int lsec_aagen_merge_file(struct lsec_aa_doc *doc, const char *file,
 /* Write the profile text (deterministic: everything sorted). */
 int lsec_aagen_write(FILE *f, const struct lsec_aa_doc *doc);
 void lsec_aa_doc_free(struct lsec_aa_doc *doc);
+/* Sort rules, includes, network rules and profiles (the first stays). */
+void lsec_aa_doc_sort(struct lsec_aa_doc *doc);
 
 /* Format perms (and exec mode) as AppArmor writes them: "rwlkm", "mrix". */
 void lsec_aa_perms_str(uint32_t perms, char exec, char *buf, size_t n);

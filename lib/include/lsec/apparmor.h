@@ -128,7 +128,7 @@ bool lsec_aa_glob_match(const char *pattern, const char *path);
 /* Does the pattern hold any unescaped glob character? */
 bool lsec_aa_pattern_has_glob(const char *pattern);
 /* Expand {a,b} alternatives into *ret (strv, NULL-terminated, caller frees
- * with lsec_strv_free); fails with -E2BIG past max results. */
+ * with lsec_aa_strv_free); fails with -E2BIG past max results. */
 int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret);
 /* Collapse "//" into "/" (outside escapes), in place. */
 void lsec_aa_pattern_collapse(char *s);
@@ -136,7 +136,7 @@ void lsec_aa_pattern_collapse(char *s);
 char *lsec_aa_pattern_unescape(const char *pattern);
 /* Quote and escape a literal path for profile text. */
 char *lsec_aa_quote_path(const char *path);
-void lsec_strv_free(char **v);
+void lsec_aa_strv_free(char **v);
 
 /* "rw", "mrix" ... -> LSEC_AA_* mask; -EINVAL with a message naming the bad
  * letter or conflict. */
@@ -150,6 +150,9 @@ const char *lsec_aa_family_name(int family);
 int lsec_aa_socktype_from_name(const char *name);
 const char *lsec_aa_socktype_name(int type);
 bool lsec_aa_capability_valid(const char *name);
+/* "chown" -> CAP_CHOWN (0) ...; -1 if unknown. */
+int lsec_aa_capability_number(const char *name);
+const char *lsec_aa_capability_name(int cap);
 
 /* ---- kernel interface (kernel.c) ---- */
 

@@ -37,5 +37,7 @@ const struct lsec_jv *lsec_jv_get(const struct lsec_jv *v, const char *key);
 const char *lsec_jv_str(const struct lsec_jv *v);
 /* Unsigned integer value (also negative ints as two's complement). */
 int lsec_jv_u64(const struct lsec_jv *v, uint64_t *ret);
+/* For an object with exactly one member: its key, and (val) the value. */
+const char *lsec_jv_only(const struct lsec_jv *v, const struct lsec_jv **val);
 
 #endif

@@ -76,6 +76,9 @@ struct lsec_ll_plan {
 	 * when everything is allowed (no filter installed). */
 	bool net_filter;
 	bool allowed[LSEC_LL_NFAMILIES][LSEC_LL_NTYPES];
+	/* capabilities the profile allows (bit = number); every other one is
+	 * dropped from the bounding set, so the program cannot have it */
+	uint64_t caps;
 };
 
 /*
@@ -88,8 +91,21 @@ int lsec_landlock_plan(const struct lsec_aa_profile *prof, const char *exe,
 		       int abi, struct lsec_ll_plan *plan, struct lsec_err *e);
 void lsec_landlock_plan_free(struct lsec_ll_plan *plan);
 
-/* Restrict this process (no_new_privs, Landlock ruleset, socket filter).
+/* Restrict this process (no_new_privs, capability bounding set, Landlock
+ * ruleset, socket filter).
  * Irreversible; call right before exec. */
 int lsec_landlock_apply(const struct lsec_ll_plan *plan, struct lsec_err *e);
+
+/*
+ * Fork; in the child call restrict_fn(ud) (may be NULL) and exec path with
+ * argv; wait for it.  SIGINT/SIGQUIT are ignored meanwhile (the terminal
+ * sends them to the program too), SIGTERM/SIGHUP are forwarded.  Returns 0
+ * with the wait status in *status when the program ran, 1 when its exec
+ * failed (*status holds exit 126 or 127, e says why), <0 when restricting
+ * failed (nothing ran).
+ */
+int lsec_landlock_run(const char *path, char *const argv[],
+		      int (*restrict_fn)(void *ud, struct lsec_err *e), void *ud,
+		      int *status, struct lsec_err *e);
 
 #endif

@@ -64,6 +64,7 @@ struct lsec_sc_rule {
 	unsigned ncond;
 	struct lsec_sc_cond cond[LSEC_SC_MAX_COND];
 	char origin[LSEC_SC_ORIGIN_MAX]; /* the entry as written: "open", "@mount" */
+	char where[LSEC_SC_ORIGIN_MAX];  /* "FILE:LINE" of a policy line, or "" */
 	bool allow; /* written as allow (vs deny) */
 };
 

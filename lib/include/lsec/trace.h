@@ -133,6 +133,8 @@ struct lsec_trace {
 	bool stopped_by_signal; /* SIGINT/TERM/HUP ended the run */
 	bool timed_out;  /* duration_ms elapsed */
 	uint64_t events; /* stops handled, for the curious */
+	long *pids;      /* every traced task id, sorted, unique */
+	size_t npids;
 };
 
 /*

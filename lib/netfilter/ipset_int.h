@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the legacy blocklists (ipset.c, ipset_rule.c): two files
+ * because libipset's and the kernel's netfilter headers cannot meet. */
+#ifndef LSEC_IPSET_INT_H
+#define LSEC_IPSET_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lsec/err.h"
+
+#define LSEC_IPSET_CHAIN "LSEC-BLOCKLIST"
+#define LSEC_IPSET_NAMELEN 32
+
+/* "lsec-NAME-4" / "lsec-NAME-6". */
+void lsec_ipset_name(const char *name, bool v6, char *buf, size_t n);
+/* The list's DROP rule in LSEC-BLOCKLIST (chain and jumps made when
+ * missing; idempotent). */
+int lsec_ipset_rule_add(bool v6, const char *name, struct lsec_err *e);
+/* Remove it; the chain and its jumps go with the last rule. */
+int lsec_ipset_rule_del(bool v6, const char *name, struct lsec_err *e);
+/* Packets its rules dropped (both families). */
+uint64_t lsec_ipset_rule_packets(const char *name);
+
+#endif

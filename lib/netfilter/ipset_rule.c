@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The iptables side of the legacy blocklists (see ipset.c): lsec's chain
+ * LSEC-BLOCKLIST in the filter table, jumped to from the top of INPUT and
+ * FORWARD, with one rule per ipset -- set match revision 4 (what iptables
+ * 1.8 writes, so iptables-save prints and restores it), a comment
+ * "lsec-blocklist NAME", DROP.  Written with libiptc/libip6tc.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libiptc/libip6tc.h>
+#include <libiptc/libiptc.h>
+#include <linux/netfilter/ipset/ip_set.h>
+#include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_set.h>
+
+#include "ipset_int.h"
+#include "lsec/cleanup.h"
+#include "lsec/util.h"
+
+#define BL_CHAIN LSEC_IPSET_CHAIN
+
+/* libiptc reads chain names as 32-byte labels */
+static const xt_chainlabel bl_chain = BL_CHAIN;
+
+
+struct xtc {
+	bool v6;
+	struct xtc_handle *h;
+};
+
+static const char *xtc_err(const struct xtc *x)
+{
+	return x->v6 ? ip6tc_strerror(errno) : iptc_strerror(errno);
+}
+
+static int xtc_init(struct xtc *x, bool v6, struct lsec_err *e)
+{
+	x->v6 = v6;
+	x->h = v6 ? ip6tc_init("filter") : iptc_init("filter");
+	if (!x->h)
+		return lsec_err_set(e, errno == EPERM ? EPERM : EOPNOTSUPP,
+				    "legacy %s filter table: %s",
+				    v6 ? "IPv6" : "IPv4", xtc_err(x));
+	return 0;
+}
+
+static void xtc_free(struct xtc *x)
+{
+	if (x->h)
+		(x->v6 ? ip6tc_free : iptc_free)(x->h);
+	x->h = NULL;
+}
+
+static const void *first_rule(struct xtc *x, const char *chain)
+{
+	return x->v6 ? (const void *)ip6tc_first_rule(chain, x->h)
+		     : (const void *)iptc_first_rule(chain, x->h);
+}
+
+static const void *next_rule(struct xtc *x, const void *prev)
+{
+	return x->v6 ? (const void *)ip6tc_next_rule(prev, x->h)
+		     : (const void *)iptc_next_rule(prev, x->h);
+}
+
+static const char *get_target(struct xtc *x, const void *ent)
+{
+	return x->v6 ? ip6tc_get_target(ent, x->h) : iptc_get_target(ent, x->h);
+}
+
+static size_t entry_size(const struct xtc *x)
+{
+	return x->v6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+}
+
+static void entry_offsets(const struct xtc *x, const void *ent, uint16_t *target,
+			  uint16_t *next)
+{
+	if (x->v6) {
+		*target = ((const struct ip6t_entry *)ent)->target_offset;
+		*next = ((const struct ip6t_entry *)ent)->next_offset;
+	} else {
+		*target = ((const struct ipt_entry *)ent)->target_offset;
+		*next = ((const struct ipt_entry *)ent)->next_offset;
+	}
+}
+
+static uint64_t entry_packets(const struct xtc *x, const void *ent)
+{
+	return x->v6 ? ((const struct ip6t_entry *)ent)->counters.pcnt
+		     : ((const struct ipt_entry *)ent)->counters.pcnt;
+}
+
+/* The comment of a rule ("" if none). */
+static const char *entry_comment(const struct xtc *x, const void *ent)
+{
+	uint16_t toff, noff;
+	size_t off = entry_size(x);
+
+	entry_offsets(x, ent, &toff, &noff);
+	while (off + sizeof(struct xt_entry_match) <= toff) {
+		const struct xt_entry_match *m =
+			(const void *)((const char *)ent + off);
+
+		if (m->u.match_size < sizeof(*m))
+			break;
+		if (streq(m->u.user.name, "comment"))
+			return ((const struct xt_comment_info *)m->data)->comment;
+		off += m->u.match_size;
+	}
+	return "";
+}
+
+/* Index of the set called name in the kernel (what xt_set stores). */
+static int set_index(const char *name, uint16_t *ret, struct lsec_err *e)
+{
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	struct ip_set_req_version v = { .op = IP_SET_OP_VERSION };
+	struct ip_set_req_get_set g = { .op = IP_SET_OP_GET_BYNAME };
+	socklen_t len = sizeof(v);
+
+	if (fd < 0)
+		return lsec_err_set(e, errno, "ipset: socket: %s", strerror(errno));
+	if (getsockopt(fd, SOL_IP, SO_IP_SET, &v, &len) < 0)
+		return lsec_err_set(e, errno, "ipset: version: %s", strerror(errno));
+	g.version = v.version;
+	snprintf(g.set.name, sizeof(g.set.name), "%s", name);
+	len = sizeof(g);
+	if (getsockopt(fd, SOL_IP, SO_IP_SET, &g, &len) < 0)
+		return lsec_err_set(e, errno, "ipset: set %s: %s", name, strerror(errno));
+	if (g.set.index == IPSET_INVALID_ID)
+		return lsec_err_set(e, ENOENT, "ipset: set %s does not exist", name);
+	*ret = g.set.index;
+	return 0;
+}
+
+#define MATCH_SET_SIZE XT_ALIGN(sizeof(struct xt_entry_match) + \
+				sizeof(struct xt_set_info_match_v4))
+#define MATCH_COMMENT_SIZE XT_ALIGN(sizeof(struct xt_entry_match) + \
+				    sizeof(struct xt_comment_info))
+#define TARGET_SIZE XT_ALIGN(sizeof(struct xt_standard_target))
+
+/* Build an entry: [set match + comment match] + target (a verdict or a
+ * chain name).  buf must hold 1024 bytes. */
+static size_t build_entry(const struct xtc *x, char *buf, uint16_t set,
+			  const char *comment, const char *target)
+{
+	size_t esz = entry_size(x), off = esz;
+	struct xt_entry_target *t;
+	uint16_t toff, noff;
+
+	memset(buf, 0, 1024);
+	if (comment) {
+		struct xt_entry_match *m = (void *)(buf + off);
+		struct xt_set_info_match_v4 *si = (void *)m->data;
+		struct xt_comment_info *ci;
+
+		m->u.match_size = MATCH_SET_SIZE;
+		snprintf(m->u.user.name, sizeof(m->u.user.name), "set");
+		m->u.user.revision = 4;
+		si->match_set.index = set;
+		si->match_set.dim = 1;
+		si->match_set.flags = IPSET_DIM_ONE_SRC;
+		si->packets.op = IPSET_COUNTER_NONE;
+		si->bytes.op = IPSET_COUNTER_NONE;
+		off += MATCH_SET_SIZE;
+		m = (void *)(buf + off);
+		m->u.match_size = MATCH_COMMENT_SIZE;
+		snprintf(m->u.user.name, sizeof(m->u.user.name), "comment");
+		ci = (void *)m->data;
+		snprintf(ci->comment, sizeof(ci->comment), "%s", comment);
+		off += MATCH_COMMENT_SIZE;
+	}
+	toff = (uint16_t)off;
+	t = (void *)(buf + off);
+	t->u.target_size = TARGET_SIZE;
+	snprintf(t->u.user.name, sizeof(t->u.user.name), "%s", target);
+	off += TARGET_SIZE;
+	noff = (uint16_t)off;
+	if (x->v6) {
+		((struct ip6t_entry *)buf)->target_offset = toff;
+		((struct ip6t_entry *)buf)->next_offset = noff;
+	} else {
+		((struct ipt_entry *)buf)->target_offset = toff;
+		((struct ipt_entry *)buf)->next_offset = noff;
+	}
+	return off;
+}
+
+static bool has_jump(struct xtc *x, const char *hook)
+{
+	const void *ent;
+
+	for (ent = first_rule(x, hook); ent; ent = next_rule(x, ent))
+		if (streq(get_target(x, ent), BL_CHAIN))
+			return true;
+	return false;
+}
+
+static int xtc_commit(struct xtc *x, struct lsec_err *e)
+{
+	if (!(x->v6 ? ip6tc_commit(x->h) : iptc_commit(x->h)))
+		return lsec_err_set(e, errno ? errno : EIO,
+				    "legacy %s filter table: commit: %s",
+				    x->v6 ? "IPv6" : "IPv4", xtc_err(x));
+	return 0;
+}
+
+/* Add the list's rule (and the chain and its jumps when missing). */
+int lsec_ipset_rule_add(bool v6, const char *name, struct lsec_err *e)
+{
+	static const char *const hooks[] = { "INPUT", "FORWARD" };
+	struct xtc x = { 0 };
+	char sname[IPSET_MAXNAMELEN], comment[64], buf[1024];
+	const void *ent;
+	uint16_t idx = 0;
+	size_t i;
+	int r, ok = 1;
+
+	lsec_ipset_name(name, v6, sname, sizeof(sname));
+	snprintf(comment, sizeof(comment), "lsec-blocklist %s", name);
+	r = set_index(sname, &idx, e);
+	if (r >= 0)
+		r = xtc_init(&x, v6, e);
+	if (r < 0)
+		return r;
+	if (!(v6 ? ip6tc_is_chain(BL_CHAIN, x.h) : iptc_is_chain(BL_CHAIN, x.h)))
+		ok = v6 ? ip6tc_create_chain(bl_chain, x.h)
+			: iptc_create_chain(bl_chain, x.h);
+	for (i = 0; ok && i < ELEMENTSOF(hooks); i++) {
+		if (has_jump(&x, hooks[i]))
+			continue;
+		xt_chainlabel hook = { 0 };
+
+		snprintf(hook, sizeof(hook), "%s", hooks[i]);
+		build_entry(&x, buf, 0, NULL, BL_CHAIN);
+		ok = v6 ? ip6tc_insert_entry(hook, (void *)buf, 0, x.h)
+			: iptc_insert_entry(hook, (void *)buf, 0, x.h);
+	}
+	for (ent = first_rule(&x, BL_CHAIN); ok && ent; ent = next_rule(&x, ent))
+		if (streq(entry_comment(&x, ent), comment))
+			goto commit; /* there already */
+	build_entry(&x, buf, idx, comment, "DROP");
+	if (ok)
+		ok = v6 ? ip6tc_append_entry(bl_chain, (void *)buf, x.h)
+			: iptc_append_entry(bl_chain, (void *)buf, x.h);
+commit:
+	r = ok ? xtc_commit(&x, e)
+	       : lsec_err_set(e, errno ? errno : EIO, "legacy filter table: %s",
+			      xtc_err(&x));
+	xtc_free(&x);
+	return r;
+}
+
+/* Remove the list's rule; the chain and jumps go with the last list. */
+int lsec_ipset_rule_del(bool v6, const char *name, struct lsec_err *e)
+{
+	static const char *const hooks[] = { "INPUT", "FORWARD" };
+	struct xtc x = { 0 };
+	char comment[64];
+	const void *ent;
+	unsigned n = 0, left = 0;
+	size_t i;
+	int r, ok = 1, found = -1;
+
+	snprintf(comment, sizeof(comment), "lsec-blocklist %s", name);
+	r = xtc_init(&x, v6, e);
+	if (r < 0)
+		return r;
+	if (!(v6 ? ip6tc_is_chain(BL_CHAIN, x.h) : iptc_is_chain(BL_CHAIN, x.h))) {
+		xtc_free(&x);
+		return 0;
+	}
+	for (ent = first_rule(&x, BL_CHAIN); ent; ent = next_rule(&x, ent), n++) {
+		if (streq(entry_comment(&x, ent), comment) && found < 0)
+			found = (int)n;
+		else
+			left++;
+	}
+	if (found >= 0)
+		ok = v6 ? ip6tc_delete_num_entry(bl_chain, (unsigned)found, x.h)
+			: iptc_delete_num_entry(bl_chain, (unsigned)found, x.h);
+	if (ok && !left) {
+		for (i = 0; ok && i < ELEMENTSOF(hooks); i++) {
+			unsigned pos = 0;
+
+			for (ent = first_rule(&x, hooks[i]); ok && ent;
+			     ent = next_rule(&x, ent), pos++) {
+				if (!streq(get_target(&x, ent), BL_CHAIN))
+					continue;
+				xt_chainlabel hook = { 0 };
+
+				snprintf(hook, sizeof(hook), "%s", hooks[i]);
+				ok = v6 ? ip6tc_delete_num_entry(hook, pos, x.h)
+					: iptc_delete_num_entry(hook, pos, x.h);
+				break;
+			}
+		}
+		if (ok)
+			ok = v6 ? ip6tc_delete_chain(bl_chain, x.h)
+				: iptc_delete_chain(bl_chain, x.h);
+	}
+	r = ok ? xtc_commit(&x, e)
+	       : lsec_err_set(e, errno ? errno : EIO, "legacy filter table: %s",
+			      xtc_err(&x));
+	xtc_free(&x);
+	return r;
+}
+
+/* Packets dropped by the list's rules. */
+uint64_t lsec_ipset_rule_packets(const char *name)
+{
+	char comment[64];
+	uint64_t p = 0;
+	int v6;
+
+	snprintf(comment, sizeof(comment), "lsec-blocklist %s", name);
+	for (v6 = 0; v6 < 2; v6++) {
+		struct xtc x = { 0 };
+		const void *ent;
+
+		if (xtc_init(&x, v6, NULL) < 0)
+			continue;
+		if (v6 ? ip6tc_is_chain(BL_CHAIN, x.h) : iptc_is_chain(BL_CHAIN, x.h))
+			for (ent = first_rule(&x, BL_CHAIN); ent; ent = next_rule(&x, ent))
+				if (streq(entry_comment(&x, ent), comment))
+					p += entry_packets(&x, ent);
+		xtc_free(&x);
+	}
+	return p;
+}
+
+
+void lsec_ipset_name(const char *name, bool v6, char *buf, size_t n)
+{
+	snprintf(buf, n, "lsec-%s-%c", name, v6 ? '6' : '4');
+}

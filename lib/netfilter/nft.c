@@ -1,0 +1,1061 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The nf_tables backend, through libnftables.
+ *
+ * lsec owns one table, `table inet lsec`, so IPv4 and IPv6 share every chain:
+ *
+ *   chain input       type filter hook input       priority filter - 10
+ *   chain output      type filter hook output      priority filter - 10
+ *   chain forward     type filter hook forward     priority filter - 10
+ *   chain prerouting  type nat    hook prerouting  priority dstnat - 10
+ *   chain nat_output  type nat    hook output      priority -110 (dstnat - 10)
+ *   chain postrouting type nat    hook postrouting priority srcnat - 10
+ *
+ * Ten below the standard priorities: lsec's chains see a packet before the
+ * chains of iptables-nft, ufw, firewalld and Docker at the same hook.  An
+ * nf_tables "accept" only ends the chain it is in, so an lsec allow does not
+ * undo a DROP elsewhere; an lsec drop is final.  Every rule carries a
+ * counter and a comment starting with "lsec".
+ *
+ * Address-only DROP rules (what `lsec fw block` makes) do not become rules:
+ * they are elements of sets, one pair per chain, direction and family -- a
+ * plain hash set for single addresses (adding one element to a large set
+ * costs milliseconds) and an interval set for CIDRs (whose single adds get
+ * slow at 100k elements, so addresses never go there).  One rule per set,
+ * at the top of its chain (comment "lsec-set"), matches it.  list() reports
+ * the elements as rules again, so the front end sees one rule model.
+ *
+ * Every command is one libnftables run, which nf_tables applies as one
+ * transaction: all or nothing.
+ */
+#include "nft_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <nftables/libnftables.h>
+
+#include "lsec/cleanup.h"
+#include "lsec/netfilter.h"
+#include "lsec/nft.h"
+#include "lsec/util.h"
+
+/* libnftables' JSON, read with the shared reader: integers, or 0. */
+static int64_t jnum(const struct lsec_jv *v)
+{
+	uint64_t u = 0;
+
+	return lsec_jv_u64(v, &u) < 0 ? 0 : (int64_t)u;
+}
+
+static struct lsec_jv *jparse(const char *text)
+{
+	struct lsec_jv *doc = NULL;
+
+	return lsec_jv_parse(text, "libnftables output", &doc, NULL) < 0 ? NULL : doc;
+}
+
+static const char *const chain_names[LSEC_NF_CHAIN_MAX] = {
+	[LSEC_NF_INPUT] = "input",
+	[LSEC_NF_OUTPUT] = "output",
+	[LSEC_NF_FORWARD] = "forward",
+	[LSEC_NF_PREROUTING] = "prerouting",
+	[LSEC_NF_NAT_OUTPUT] = "nat_output",
+	[LSEC_NF_POSTROUTING] = "postrouting",
+};
+
+static const char *const chain_specs[LSEC_NF_CHAIN_MAX] = {
+	[LSEC_NF_INPUT] = "type filter hook input priority filter - 10",
+	[LSEC_NF_OUTPUT] = "type filter hook output priority filter - 10",
+	[LSEC_NF_FORWARD] = "type filter hook forward priority filter - 10",
+	[LSEC_NF_PREROUTING] = "type nat hook prerouting priority dstnat - 10",
+	[LSEC_NF_NAT_OUTPUT] = "type nat hook output priority -110",
+	[LSEC_NF_POSTROUTING] = "type nat hook postrouting priority srcnat - 10",
+};
+
+const char *lsec_nft_chain_name(enum lsec_nf_chain c)
+{
+	return c < LSEC_NF_CHAIN_MAX ? chain_names[c] : "?";
+}
+
+static int chain_by_name(const char *s)
+{
+	int c;
+
+	for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
+		if (streq(s, chain_names[c]))
+			return c;
+	return -1;
+}
+
+/* ---- block sets: (chain, direction, family, kind) ---- */
+
+#define NSETS (3 * 2 * 2 * 2)
+
+static int set_index(int chain, int dst, int v6, int net)
+{
+	return ((chain * 2 + dst) * 2 + v6) * 2 + net;
+}
+
+static void set_name(int idx, char *buf, size_t n)
+{
+	int net = idx & 1, v6 = (idx >> 1) & 1, dst = (idx >> 2) & 1,
+	    chain = idx >> 3;
+
+	snprintf(buf, n, "%s_%s%c%s", chain_names[chain], dst ? "dst" : "src",
+		 v6 ? '6' : '4', net ? "_net" : "");
+}
+
+/* The set an address-only DROP rule lives in, or -1 for a real rule. */
+static int set_of_key(const struct lsec_nf_key *k)
+{
+	static const struct lsec_nf_key zero;
+	struct lsec_nf_key t = *k;
+	int dst, full = k->family == 6 ? 128 : 32;
+
+	if (k->verdict != LSEC_NF_DROP || k->chain > LSEC_NF_FORWARD ||
+	    (k->family != 4 && k->family != 6) ||
+	    !!k->src_len == !!k->dst_len)
+		return -1;
+	dst = k->dst_len > 0;
+	/* nothing else may be set */
+	memset(t.src, 0, sizeof(t.src));
+	memset(t.dst, 0, sizeof(t.dst));
+	t.src_len = t.dst_len = 0;
+	t.family = t.chain = t.verdict = 0;
+	if (memcmp(&t, &zero, sizeof(t)) != 0)
+		return -1;
+	return set_index(k->chain, dst, k->family == 6,
+			 (dst ? k->dst_len : k->src_len) < full);
+}
+
+/* ---- the session ---- */
+
+struct handle {
+	struct lsec_nf_key k;
+	uint64_t handle;
+};
+
+struct lsec_nf_backend {
+	struct nft_ctx *nft;
+	int lockfd;
+	bool listed;
+	bool table;
+	bool chain[LSEC_NF_CHAIN_MAX];
+	bool set[NSETS];     /* the block set exists (and its rule) */
+	struct handle *h;
+	size_t nh, caph;
+};
+
+static struct nft_ctx *new_ctx(void)
+{
+	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+
+	if (!nft)
+		return NULL;
+	if (nft_ctx_buffer_output(nft) < 0 || nft_ctx_buffer_error(nft) < 0) {
+		nft_ctx_free(nft);
+		return NULL;
+	}
+	return nft;
+}
+
+/* Map libnftables' message to an errno. */
+static int nft_errno(const char *msg)
+{
+	if (!msg)
+		return EIO;
+	if (strstr(msg, "Operation not permitted"))
+		return EPERM;
+	if (strstr(msg, "No such file or directory"))
+		return ENOENT;
+	if (strstr(msg, "not supported") || strstr(msg, "Protocol not"))
+		return EOPNOTSUPP;
+	if (strstr(msg, "File exists"))
+		return EEXIST;
+	return EIO;
+}
+
+/* Run cmd; on failure the first line of nft's message goes into e. */
+int lsec_nft_run(struct lsec_nf_backend *b, const char *cmd, unsigned flags,
+		 const char **out, struct lsec_err *e)
+{
+	const char *msg;
+	int code;
+
+	nft_ctx_output_set_flags(b->nft, flags);
+	if (nft_run_cmd_from_buffer(b->nft, cmd) == 0) {
+		if (out)
+			*out = nft_ctx_get_output_buffer(b->nft);
+		else
+			(void)nft_ctx_get_output_buffer(b->nft);
+		(void)nft_ctx_get_error_buffer(b->nft);
+		return 0;
+	}
+	(void)nft_ctx_get_output_buffer(b->nft);
+	msg = nft_ctx_get_error_buffer(b->nft);
+	code = nft_errno(msg);
+	if (e) {
+		const char *nl = msg ? strchr(msg, '\n') : NULL;
+		int len = msg ? (nl ? (int)(nl - msg) : (int)strlen(msg)) : 0;
+
+		lsec_err_set(e, code, "nf_tables: %.*s", len,
+			     msg && *msg ? msg : "command failed");
+	}
+	return -code;
+}
+
+static void nft_close(struct lsec_nf_backend *b)
+{
+	if (!b)
+		return;
+	if (b->nft)
+		nft_ctx_free(b->nft);
+	if (b->lockfd >= 0)
+		close(b->lockfd);
+	free(b->h);
+	free(b);
+}
+
+static int nft_open(const struct lsec_nf_open_opts *o,
+		    struct lsec_nf_backend **ret, struct lsec_err *e)
+{
+	struct lsec_nf_backend *b = calloc(1, sizeof(*b));
+	int r;
+
+	if (!b)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	b->lockfd = -1;
+	b->nft = new_ctx();
+	if (!b->nft) {
+		free(b);
+		return lsec_err_set(e, ENOMEM, "cannot create an nftables context");
+	}
+	if (o && o->write) {
+		if (geteuid() != 0 && access(lsec_nf_lock_path(), W_OK) < 0) {
+			nft_close(b);
+			return lsec_err_set(e, EPERM,
+					    "changing the firewall needs root "
+					    "(or CAP_NET_ADMIN)");
+		}
+		/* The same lock as iptables: lsec's read-plan-commit must not
+		 * interleave with another lsec's. */
+		r = lsec_nf_lock(o->wait_ms, e);
+		if (r < 0) {
+			nft_close(b);
+			return r;
+		}
+		b->lockfd = r;
+	}
+	/* Does nf_tables answer at all?  (Over netlink: libnftables' `list
+	 * tables` would load every set element.) */
+	r = lsec_nft_tables(NULL, NULL);
+	if (r < 0) {
+		if (r == -EPERM || r == -EACCES)
+			lsec_err_set(e, EPERM,
+				     "reading nf_tables needs root (or CAP_NET_ADMIN)");
+		else
+			lsec_err_set(e, EOPNOTSUPP,
+				     "nf_tables is not available: %s", strerror(-r));
+		nft_close(b);
+		return -e->code;
+	}
+	*ret = b;
+	return 0;
+}
+
+/* ---- rules: model -> nft text ---- */
+
+static int check_comment(const char *c, struct lsec_err *e)
+{
+	if (c && strchr(c, '"'))
+		return lsec_err_input(e,
+				      "invalid comment '%s': nf_tables comments "
+				      "cannot hold '\"'",
+				      c);
+	if (c && strlen(c) >= LSEC_NFT_COMMENT_MAX)
+		return lsec_err_input(e,
+				      "invalid comment '%.40s...': nf_tables keeps "
+				      "at most %d characters",
+				      c, LSEC_NFT_COMMENT_MAX - 1);
+	return 0;
+}
+
+static void put_ports(FILE *f, const char *proto, const char *field,
+		      const struct lsec_port_range *p)
+{
+	if (!p->lo && !p->hi)
+		return;
+	if (p->lo == p->hi)
+		fprintf(f, "%s %s %u ", proto, field, p->lo);
+	else
+		fprintf(f, "%s %s %u-%u ", proto, field, p->lo, p->hi);
+}
+
+static void put_prefix(FILE *f, uint8_t family, const uint8_t *a, uint8_t len)
+{
+	struct lsec_inet_prefix p = { .family = family, .len = len };
+	char buf[64];
+
+	memcpy(p.addr, a, 16);
+	lsec_inet_format_prefix(&p, buf, sizeof(buf));
+	fputs(buf, f);
+}
+
+int lsec_nft_rule_render(const struct lsec_nf_rule *r, FILE *f,
+			 struct lsec_err *e)
+{
+	const struct lsec_nf_key *k = &r->k;
+	const char *ip = k->family == 6 ? "ip6" : "ip";
+	const char *proto = k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : NULL;
+	int q;
+
+	if (k->verdict == LSEC_NF_OTHER)
+		return lsec_err_set(e, EINVAL, "cannot write a rule lsec does not own");
+	if (k->proto && !proto)
+		return lsec_err_set(e, EINVAL, "protocol %u is not supported",
+				    k->proto);
+	q = check_comment(r->comment, e);
+	if (q < 0)
+		return q;
+	fprintf(f, "meta nfproto %s ", k->family == 6 ? "ipv6" : "ipv4");
+	if (k->in_iface[0])
+		fprintf(f, "iifname \"%s\" ", k->in_iface);
+	if (k->out_iface[0])
+		fprintf(f, "oifname \"%s\" ", k->out_iface);
+	if (k->src_len) {
+		fprintf(f, "%s saddr ", ip);
+		put_prefix(f, k->family, k->src, k->src_len);
+		fputc(' ', f);
+	}
+	if (k->dst_len) {
+		fprintf(f, "%s daddr ", ip);
+		put_prefix(f, k->family, k->dst, k->dst_len);
+		fputc(' ', f);
+	}
+	if (proto && (k->sport.lo || k->sport.hi || k->dport.lo || k->dport.hi)) {
+		put_ports(f, proto, "sport", &k->sport);
+		put_ports(f, proto, "dport", &k->dport);
+	} else if (proto) {
+		fprintf(f, "meta l4proto %s ", proto);
+	}
+	if (k->dst_local)
+		fputs("fib daddr type local ", f);
+	fputs("counter ", f);
+	switch (k->verdict) {
+	case LSEC_NF_ACCEPT: fputs("accept", f); break;
+	case LSEC_NF_DROP: fputs("drop", f); break;
+	case LSEC_NF_REJECT:
+		fputs(k->reject_tcp_reset ? "reject with tcp reset" : "reject", f);
+		break;
+	case LSEC_NF_DNAT:
+		fprintf(f, "dnat %s to ", ip);
+		if (k->family == 6 && k->to_port)
+			fputc('[', f);
+		put_prefix(f, k->family, k->to_addr, k->family == 6 ? 128 : 32);
+		if (k->family == 6 && k->to_port)
+			fputc(']', f);
+		if (k->to_port)
+			fprintf(f, ":%u", k->to_port);
+		break;
+	case LSEC_NF_MASQUERADE: fputs("masquerade", f); break;
+	default: break;
+	}
+	if (r->comment && *r->comment)
+		fprintf(f, " comment \"%s\"", r->comment);
+	return 0;
+}
+
+/* ---- rules: nft JSON -> model ---- */
+
+static int json_prefix(const struct lsec_jv *v, uint8_t *addr, uint8_t *len,
+		       uint8_t *fam)
+{
+	struct lsec_inet_prefix p;
+	const struct lsec_jv *pre = lsec_jv_get(v, "prefix");
+	const char *s = lsec_jv_str(v);
+	char buf[80];
+
+	if (pre) {
+		const struct lsec_jv *l = lsec_jv_get(pre, "len");
+
+		s = lsec_jv_str(lsec_jv_get(pre, "addr"));
+		if (!s || !l || l->type != LSEC_JV_NUMBER)
+			return -1;
+		snprintf(buf, sizeof(buf), "%s/%lld", s, (long long)jnum(l));
+		s = buf;
+	}
+	if (!s || lsec_inet_parse_prefix(s, &p, NULL) < 0)
+		return -1;
+	memcpy(addr, p.addr, 16);
+	*len = p.len;
+	*fam = p.family;
+	return 0;
+}
+
+static int json_ports(const struct lsec_jv *v, struct lsec_port_range *p)
+{
+	const struct lsec_jv *r = lsec_jv_get(v, "range");
+
+	if (v->type == LSEC_JV_NUMBER && jnum(v) > 0 && jnum(v) <= 65535) {
+		p->lo = p->hi = (uint16_t)jnum(v);
+		return 0;
+	}
+	if (r && r->type == LSEC_JV_ARRAY && r->n == 2 && r->kid[0].type == LSEC_JV_NUMBER &&
+	    r->kid[1].type == LSEC_JV_NUMBER) {
+		p->lo = (uint16_t)jnum(&r->kid[0]);
+		p->hi = (uint16_t)jnum(&r->kid[1]);
+		return 0;
+	}
+	return -1;
+}
+
+static int proto_num(const char *s)
+{
+	return streq(s, "tcp") ? 6 : streq(s, "udp") ? 17 : -1;
+}
+
+/* One match expression into k; -1: not a shape lsec writes. 1: the set
+ * reference of an lsec-set rule. */
+static int json_match(const struct lsec_jv *m, struct lsec_nf_key *k)
+{
+	const struct lsec_jv *left = lsec_jv_get(m, "left"),
+			*right = lsec_jv_get(m, "right"), *x;
+	const char *op = lsec_jv_str(lsec_jv_get(m, "op"));
+	uint8_t fam = 0;
+
+	if (!left || !right || (op && !streq(op, "==")))
+		return -1;
+	if ((x = lsec_jv_get(left, "meta"))) {
+		const char *key = lsec_jv_str(lsec_jv_get(x, "key"));
+		const char *s = lsec_jv_str(right);
+		int p;
+
+		if (streq(key, "nfproto") && (streq(s, "ipv4") || streq(s, "ipv6"))) {
+			k->family = streq(s, "ipv4") ? 4 : 6;
+			return 0;
+		}
+		if (streq(key, "l4proto") && (p = proto_num(s)) > 0) {
+			k->proto = (uint8_t)p;
+			return 0;
+		}
+		if ((streq(key, "iifname") || streq(key, "oifname")) && s &&
+		    strlen(s) < LSEC_IFNAMSIZ) {
+			strcpy(key[0] == 'i' ? k->in_iface : k->out_iface, s);
+			return 0;
+		}
+		return -1;
+	}
+	if ((x = lsec_jv_get(left, "payload"))) {
+		const char *pr = lsec_jv_str(lsec_jv_get(x, "protocol"));
+		const char *field = lsec_jv_str(lsec_jv_get(x, "field"));
+		int p;
+
+		if (streq(pr, "ip") || streq(pr, "ip6")) {
+			bool src = streq(field, "saddr");
+
+			if (!src && !streq(field, "daddr"))
+				return -1;
+			if (lsec_jv_str(right) && lsec_jv_str(right)[0] == '@')
+				return 1;
+			if (json_prefix(right, src ? k->src : k->dst,
+					src ? &k->src_len : &k->dst_len, &fam) < 0 ||
+			    fam != (streq(pr, "ip") ? 4 : 6))
+				return -1;
+			k->family = fam;
+			return 0;
+		}
+		if ((p = proto_num(pr)) > 0) {
+			k->proto = (uint8_t)p;
+			if (streq(field, "sport"))
+				return json_ports(right, &k->sport);
+			if (streq(field, "dport"))
+				return json_ports(right, &k->dport);
+		}
+		return -1;
+	}
+	if ((x = lsec_jv_get(left, "fib"))) {
+		const struct lsec_jv *fl = lsec_jv_get(x, "flags");
+
+		if (streq(lsec_jv_str(lsec_jv_get(x, "result")), "type") &&
+		    fl && fl->type == LSEC_JV_ARRAY && fl->n == 1 &&
+		    streq(lsec_jv_str(&fl->kid[0]), "daddr") &&
+		    streq(lsec_jv_str(right), "local")) {
+			k->dst_local = 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * A JSON "rule" object into r.  Returns 0 for an lsec rule, 1 for an
+ * lsec-set rule (*setref: the set's name), -1 for anything else.
+ */
+int lsec_nft_rule_parse(const struct lsec_jv *rule, int chain, struct lsec_nf_rule *r,
+			const char **setref)
+{
+	const struct lsec_jv *ex = lsec_jv_get(rule, "expr");
+	const char *comment = lsec_jv_str(lsec_jv_get(rule, "comment"));
+	struct lsec_nf_key *k = &r->k;
+	bool is_set = false;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	lsec_nf_key_init(k, 0, (enum lsec_nf_chain)chain, LSEC_NF_OTHER);
+	if (!ex || ex->type != LSEC_JV_ARRAY || !comment ||
+	    strncmp(comment, LSEC_NF_TAG, strlen(LSEC_NF_TAG)) != 0)
+		return -1;
+	for (i = 0; i < ex->n; i++) {
+		const struct lsec_jv *val;
+		const char *what = lsec_jv_only(&ex->kid[i], &val);
+
+		if (!what)
+			return -1;
+		if (streq(what, "match")) {
+			int m = json_match(val, k);
+
+			if (m < 0)
+				return -1;
+			if (m == 1) {
+				const struct lsec_jv *rt = lsec_jv_get(val, "right");
+
+				is_set = true;
+				if (setref)
+					*setref = lsec_jv_str(rt) + 1;
+			}
+		} else if (streq(what, "counter")) {
+			const struct lsec_jv *p = lsec_jv_get(val, "packets"),
+					*b = lsec_jv_get(val, "bytes");
+
+			r->packets = p && p->type == LSEC_JV_NUMBER ? (uint64_t)jnum(p) : 0;
+			r->bytes = b && b->type == LSEC_JV_NUMBER ? (uint64_t)jnum(b) : 0;
+		} else if (streq(what, "accept")) {
+			k->verdict = LSEC_NF_ACCEPT;
+		} else if (streq(what, "drop")) {
+			k->verdict = LSEC_NF_DROP;
+		} else if (streq(what, "reject")) {
+			k->verdict = LSEC_NF_REJECT;
+			k->reject_tcp_reset =
+				streq(lsec_jv_str(lsec_jv_get(val, "type")), "tcp reset");
+		} else if (streq(what, "masquerade")) {
+			k->verdict = LSEC_NF_MASQUERADE;
+		} else if (streq(what, "dnat")) {
+			const struct lsec_jv *port = lsec_jv_get(val, "port");
+			uint8_t len, fam;
+
+			k->verdict = LSEC_NF_DNAT;
+			if (json_prefix(lsec_jv_get(val, "addr"), k->to_addr, &len,
+					&fam) < 0)
+				return -1;
+			k->family = fam;
+			if (port && port->type == LSEC_JV_NUMBER)
+				k->to_port = (uint16_t)jnum(port);
+		} else {
+			return -1;
+		}
+	}
+	if (is_set)
+		return streq(comment, "lsec-set") ? 1
+		       : strncmp(comment, "lsec-blocklist ", 15) == 0 ? 2
+								       : -1;
+	if (k->verdict == LSEC_NF_OTHER || !k->family)
+		return -1;
+	r->comment = (char *)comment;
+	return 0;
+}
+
+/* ---- list ---- */
+
+static int remember(struct lsec_nf_backend *b, const struct lsec_nf_key *k,
+		    uint64_t handle)
+{
+	if (b->nh == b->caph) {
+		size_t cap = b->caph ? b->caph * 2 : 32;
+		struct handle *h = realloc(b->h, cap * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		b->h = h;
+		b->caph = cap;
+	}
+	b->h[b->nh].k = *k;
+	b->h[b->nh++].handle = handle;
+	return 0;
+}
+
+struct elem_ctx {
+	struct lsec_nf_ruleset *out;
+	int idx;
+};
+
+static int elem_to_rule(const struct lsec_inet_prefix *p,
+			const struct lsec_nft_elem *el, void *userdata)
+{
+	struct elem_ctx *c = userdata;
+	int chain = c->idx >> 3, dst = (c->idx >> 2) & 1;
+	struct lsec_nf_rule r = { .comment = (char *)(el->comment[0]
+							  ? el->comment
+							  : LSEC_NF_TAG),
+				  .packets = el->packets,
+				  .bytes = el->bytes };
+
+	lsec_nf_key_init(&r.k, p->family, (enum lsec_nf_chain)chain,
+			 LSEC_NF_DROP);
+	if (dst) {
+		memcpy(r.k.dst, p->addr, 16);
+		r.k.dst_len = p->len;
+	} else {
+		memcpy(r.k.src, p->addr, 16);
+		r.k.src_len = p->len;
+	}
+	return lsec_nf_ruleset_add(c->out, &r) < 0 ? -ENOMEM : 0;
+}
+
+/* The table as JSON (sets without elements), parsed; NULL with *absent
+ * set when there is no table. */
+static struct lsec_jv *table_json(struct lsec_nf_backend *b, bool *absent,
+			     struct lsec_err *e)
+{
+	const char *out = NULL;
+	struct lsec_jv *doc;
+	int r;
+
+	*absent = false;
+	r = lsec_nft_run(b, "list table inet " LSEC_NFT_TABLE,
+			 NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE |
+				 NFT_CTX_OUTPUT_TERSE,
+			 &out, e);
+	if (r == -ENOENT) {
+		lsec_err_clear(e);
+		*absent = true;
+		return NULL;
+	}
+	if (r < 0)
+		return NULL;
+	doc = jparse(out);
+	if (!doc)
+		lsec_err_set(e, EIO, "nf_tables: cannot parse the JSON listing");
+	return doc;
+}
+
+static int mark_set(const char *name, uint64_t timeout_ms, uint32_t flags,
+		    void *userdata)
+{
+	struct lsec_nf_backend *b = userdata;
+	char n[64];
+	int s;
+
+	for (s = 0; s < NSETS; s++) {
+		set_name(s, n, sizeof(n));
+		if (streq(n, name))
+			b->set[s] = true;
+	}
+	return 0;
+}
+
+static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
+		    struct lsec_err *e)
+{
+	struct lsec_jv *doc;
+	const struct lsec_jv *items = NULL;
+	bool absent;
+	size_t i;
+	int c, r, s;
+
+	b->nh = 0;
+	b->table = false;
+	memset(b->chain, 0, sizeof(b->chain));
+	memset(b->set, 0, sizeof(b->set));
+	b->listed = true;
+	doc = table_json(b, &absent, e);
+	if (!doc && !absent)
+		return -e->code;
+	b->table = !absent;
+	/* the block sets: names over netlink (listing that table through
+	 * libnftables would load every element) */
+	r = lsec_nft_sets(LSEC_NFT_BLOCK_TABLE, mark_set, b);
+	if (r < 0) {
+		lsec_jv_free(doc);
+		return lsec_err_set(e, -r, "nf_tables: reading table %s: %s",
+				    LSEC_NFT_BLOCK_TABLE, strerror(-r));
+	}
+	items = lsec_jv_get(doc, "nftables");
+	if (!items || items->type != LSEC_JV_ARRAY)
+		items = NULL;
+	for (i = 0; items && i < items->n; i++) {
+		const struct lsec_jv *x = lsec_jv_get(&items->kid[i], "chain");
+
+		if (x && (c = chain_by_name(lsec_jv_str(lsec_jv_get(x, "name")))) >= 0)
+			b->chain[c] = true;
+	}
+	/* chain by chain: the block sets' elements (their chains run first),
+	 * then the chain's rules in order */
+	for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++) {
+		unsigned other = 0;
+
+		for (s = 0; s < NSETS && r >= 0; s++) {
+			struct elem_ctx ec = { out, s };
+			char name[64];
+
+			if (s >> 3 != c || !b->set[s])
+				continue;
+			set_name(s, name, sizeof(name));
+			r = lsec_nft_set_read(LSEC_NFT_BLOCK_TABLE, name,
+					      (s >> 1) & 1 ? 16 : 4, s & 1,
+					      elem_to_rule, &ec);
+			if (r == -ENOENT)
+				r = 0;
+			if (r < 0)
+				lsec_err_set(e, -r, "nf_tables: reading set %s: %s",
+					     name, strerror(-r));
+		}
+		for (i = 0; items && i < items->n && r >= 0; i++) {
+			const struct lsec_jv *x = lsec_jv_get(&items->kid[i], "rule");
+			const struct lsec_jv *h;
+			struct lsec_nf_rule rule;
+			char text[64];
+			int t;
+
+			if (!x || chain_by_name(lsec_jv_str(lsec_jv_get(x, "chain"))) != c)
+				continue;
+			h = lsec_jv_get(x, "handle");
+			t = lsec_nft_rule_parse(x, c, &rule, NULL);
+			if (t != 0) {
+				lsec_nf_key_init(&rule.k, 0, (enum lsec_nf_chain)c,
+						 LSEC_NF_OTHER);
+				rule.k.other_id = (uint16_t)++other;
+				rule.comment = (char *)lsec_jv_str(
+					lsec_jv_get(x, "comment"));
+				snprintf(text, sizeof(text),
+					 "nft rule in chain %s, handle %lld",
+					 chain_names[c],
+					 h && h->type == LSEC_JV_NUMBER ? (long long)jnum(h) : -1LL);
+				rule.text = text;
+			}
+			if (lsec_nf_ruleset_add(out, &rule) < 0 ||
+			    remember(b, &rule.k, h && h->type == LSEC_JV_NUMBER ? (uint64_t)jnum(h) : 0) < 0)
+				r = lsec_err_set(e, ENOMEM, "out of memory");
+		}
+	}
+	lsec_jv_free(doc);
+	return r;
+}
+
+/* ---- apply ---- */
+
+static const struct handle *find_handle(const struct lsec_nf_backend *b,
+					const struct lsec_nf_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < b->nh; i++)
+		if (memcmp(&b->h[i].k, k, sizeof(*k)) == 0)
+			return &b->h[i];
+	return NULL;
+}
+
+void lsec_nft_put_table(FILE *f)
+{
+	fputs("add table inet " LSEC_NFT_TABLE " { comment \"lsec\"; }\n", f);
+}
+
+void lsec_nft_put_chain(FILE *f, enum lsec_nf_chain c)
+{
+	fprintf(f, "add chain inet " LSEC_NFT_TABLE " %s { %s; policy accept; }\n",
+		chain_names[c], chain_specs[c]);
+}
+
+static void put_block_set(FILE *f, const char *name, bool v6, bool interval)
+{
+	fprintf(f,
+		"add set inet " LSEC_NFT_BLOCK_TABLE
+		" %s { type %s; flags %stimeout; counter; }\n",
+		name, v6 ? "ipv6_addr" : "ipv4_addr", interval ? "interval," : "");
+}
+
+/* Elements of one set, from rules or prefixes, "a, b comment "x", ..." */
+static void put_elem(FILE *f, bool *first, uint8_t family, const uint8_t *a,
+		     uint8_t len, const char *comment)
+{
+	if (!*first)
+		fputs(", ", f);
+	*first = false;
+	put_prefix(f, family, a, len);
+	if (comment && *comment && !streq(comment, LSEC_NF_TAG))
+		fprintf(f, " comment \"%s\"", comment);
+}
+
+static int put_set_elems(FILE *f, const char *verb, int s,
+			 const struct lsec_nf_ruleset *rs, struct lsec_err *e)
+{
+	bool first = true;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		const struct lsec_nf_rule *r = &rs->v[i];
+		bool dst = (s >> 2) & 1;
+		int q;
+
+		if (set_of_key(&r->k) != s)
+			continue;
+		if (first) {
+			set_name(s, name, sizeof(name));
+			fprintf(f, "%s element inet " LSEC_NFT_BLOCK_TABLE " %s { ",
+				verb, name);
+		}
+		if (*verb == 'a' && (q = check_comment(r->comment, e)) < 0)
+			return q;
+		put_elem(f, &first, r->k.family, dst ? r->k.dst : r->k.src,
+			 dst ? r->k.dst_len : r->k.src_len,
+			 *verb == 'a' ? r->comment : NULL);
+	}
+	if (!first)
+		fputs(" }\n", f);
+	return !first;
+}
+
+static void put_set_rule(FILE *f, int s)
+{
+	char name[64];
+	int chain = s >> 3, dst = (s >> 2) & 1, v6 = (s >> 1) & 1;
+
+	set_name(s, name, sizeof(name));
+	fprintf(f,
+		"add rule inet " LSEC_NFT_BLOCK_TABLE " %s %s %s @%s counter drop "
+		"comment \"lsec-set\"\n",
+		chain_names[chain], v6 ? "ip6" : "ip", dst ? "daddr" : "saddr",
+		name);
+}
+
+static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
+		     struct lsec_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, i;
+	bool need_chain[LSEC_NF_CHAIN_MAX] = { 0 }, need_bchain[3] = { 0 };
+	bool need_set[NSETS] = { 0 }, rules = false, sets = false;
+	FILE *f;
+	int r = 0, s, c;
+
+	if (lsec_nf_plan_empty(p))
+		return 0;
+	if (!b->listed) {
+		struct lsec_nf_ruleset tmp = { 0 };
+
+		r = nft_list(b, &tmp, e);
+		lsec_nf_ruleset_free(&tmp);
+		if (r < 0)
+			return r;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	for (i = 0; i < p->add.n; i++) {
+		const struct lsec_nf_key *k = &p->add.v[i].k;
+
+		if ((s = set_of_key(k)) >= 0) {
+			need_set[s] = sets = true;
+			need_bchain[s >> 3] = true;
+		} else if (k->chain < LSEC_NF_CHAIN_MAX) {
+			need_chain[k->chain] = rules = true;
+		}
+	}
+	if (rules) {
+		lsec_nft_put_table(f);
+		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
+			if (need_chain[c])
+				lsec_nft_put_chain(f, c);
+	}
+	if (sets) {
+		fputs("add table inet " LSEC_NFT_BLOCK_TABLE
+		      " { comment \"lsec fw block\"; }\n", f);
+		for (c = 0; c < 3; c++)
+			if (need_bchain[c])
+				fprintf(f,
+					"add chain inet " LSEC_NFT_BLOCK_TABLE
+					" %s { type filter hook %s priority filter - "
+					"11; policy accept; }\n",
+					chain_names[c], chain_names[c]);
+	}
+	/* deletions first: rules by handle, elements per set */
+	for (i = 0; i < p->del.n && r >= 0; i++) {
+		const struct lsec_nf_key *k = &p->del.v[i].k;
+		const struct handle *h;
+
+		if (set_of_key(k) >= 0)
+			continue;
+		h = find_handle(b, k);
+		if (!h) {
+			r = lsec_err_set(e, ENOENT, "nf_tables: rule to delete not found");
+			break;
+		}
+		fprintf(f, "delete rule inet " LSEC_NFT_TABLE " %s handle %llu\n",
+			chain_names[k->chain], (unsigned long long)h->handle);
+	}
+	for (s = 0; s < NSETS && r >= 0; s++)
+		r = put_set_elems(f, "delete", s, &p->del, e);
+	for (s = 0; s < NSETS && r >= 0; s++) {
+		char name[64];
+
+		if (!need_set[s])
+			continue;
+		if (!b->set[s]) {
+			set_name(s, name, sizeof(name));
+			put_block_set(f, name, (s >> 1) & 1, s & 1);
+			put_set_rule(f, s);
+		}
+		r = put_set_elems(f, "add", s, &p->add, e);
+	}
+	for (i = 0; i < p->add.n && r >= 0; i++) {
+		const struct lsec_nf_rule *rule = &p->add.v[i];
+
+		if (set_of_key(&rule->k) >= 0)
+			continue;
+		fprintf(f, "add rule inet " LSEC_NFT_TABLE " %s ",
+			chain_names[rule->k.chain]);
+		r = lsec_nft_rule_render(rule, f, e);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0 && r >= 0)
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+	if (r < 0)
+		return r;
+	r = lsec_nft_run(b, buf, 0, NULL, e);
+	b->listed = false; /* handles changed */
+	return r < 0 ? r : 0;
+}
+
+/* ---- flush ---- */
+
+static int nft_flush(struct lsec_nf_backend *b, bool check,
+		     struct lsec_nf_ruleset *removed, struct lsec_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	char **names = NULL;
+	size_t len = 0, nn = 0, i;
+	bool block = false;
+	int r, n = 0, c, s;
+	FILE *f;
+
+	r = nft_list(b, removed, e);
+	if (r >= 0)
+		r = lsec_nft_bl_names(b, &names, &nn, e);
+	if (r < 0)
+		return r;
+	for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
+		n += b->chain[c];
+	for (s = 0; s < NSETS; s++)
+		block |= b->set[s];
+	n += (int)nn + block;
+	if (!n && b->table)
+		n = 1; /* the empty table itself */
+	if (check || !n) {
+		lsec_nft_names_free(names, nn);
+		return n;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		lsec_nft_names_free(names, nn);
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	}
+	if (b->table)
+		fputs("delete table inet " LSEC_NFT_TABLE "\n", f);
+	if (block)
+		fputs("delete table inet " LSEC_NFT_BLOCK_TABLE "\n", f);
+	for (i = 0; i < nn; i++)
+		fprintf(f, "delete table inet " LSEC_NFT_BL_PREFIX "%s\n", names[i]);
+	lsec_nft_names_free(names, nn);
+	if (fclose(f) != 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	r = lsec_nft_run(b, buf, 0, NULL, e);
+	b->listed = false;
+	return r < 0 ? r : n;
+}
+
+/* ---- status ---- */
+
+static void warn(struct lsec_nf_status *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void warn(struct lsec_nf_status *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->nwarnings >= LSEC_NF_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+static int nft_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
+		      struct lsec_err *e)
+{
+	struct lsec_nf_ruleset rs = { 0 };
+	const char *out = NULL;
+	size_t i;
+	int r, fi, c;
+	bool forwards[2] = { false, false };
+
+	memset(st, 0, sizeof(*st));
+	st->backend = lsec_nf_nft_ops.name;
+	st->ip_forward[0] = lsec_nf_forwarding(4);
+	st->ip_forward[1] = lsec_nf_forwarding(6);
+	r = nft_list(b, &rs, e);
+	if (r < 0)
+		return r;
+	for (fi = 0; fi < 2; fi++) {
+		st->fam[fi].available = true;
+		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
+			st->fam[fi].chain[c] = st->fam[fi].hooked[c] = b->chain[c];
+	for (c = 0; c < NSETS; c++)
+		if (b->set[c])
+			for (fi = 0; fi < 2; fi++)
+				st->fam[fi].chain[c >> 3] = st->fam[fi].hooked[c >> 3] = true;
+	}
+	for (i = 0; i < rs.n; i++) {
+		const struct lsec_nf_key *k = &rs.v[i].k;
+
+		fi = k->family == 6;
+		if (k->chain < LSEC_NF_CHAIN_MAX) {
+			if (k->verdict == LSEC_NF_OTHER) {
+				st->fam[0].rules[k->chain]++;
+				continue;
+			}
+			st->fam[fi].rules[k->chain]++;
+			if (k->chain == LSEC_NF_PREROUTING)
+				forwards[fi] = true;
+		}
+	}
+	lsec_nf_ruleset_free(&rs);
+	if ((forwards[0] && !st->ip_forward[0]) || (forwards[1] && !st->ip_forward[1]))
+		warn(st, "port forwards exist but forwarding is off "
+			 "(sysctl net.ipv4.ip_forward / "
+			 "net.ipv6.conf.all.forwarding)");
+	if (lsec_nft_run(b, "list chains", 0, &out, NULL) == 0 && out) {
+		if (strstr(out, "chain ufw"))
+			warn(st, "ufw's chains are present (in nf_tables); an "
+				 "lsec allow does not undo a drop there");
+		if (strstr(out, "chain DOCKER"))
+			warn(st, "Docker's chains are present (in nf_tables); "
+				 "published ports bypass INPUT rules");
+	}
+	lsec_nf_legacy_survey(st);
+	return 0;
+}
+
+const struct lsec_nf_backend_ops lsec_nf_nft_ops = {
+	.name = "nft",
+	.open = nft_open,
+	.list = nft_list,
+	.apply = nft_apply,
+	.flush = nft_flush,
+	.status = nft_status,
+	.close = nft_close,
+};
