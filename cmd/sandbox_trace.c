@@ -323,8 +323,9 @@ void sandbox_report_end(struct sandbox_report *sr, struct lsec_sc_run_result *re
 	fprintf(stderr, "lsec sandbox: %lu call%s reported, %zu distinct:",
 		sr->rep.total, sr->rep.total == 1 ? "" : "s", sr->rep.n);
 	for (i = 0; i < sr->rep.n; i++)
-		fprintf(stderr, "%s %s [%s] x%lu", i ? "," : "", sr->rep.v[i].name,
-			lsec_sc_arch_name(sr->rep.v[i].arch), sr->rep.count[i]);
+		fprintf(stderr, "%s %s [%s] in %s x%lu", i ? "," : "",
+			sr->rep.v[i].name, lsec_sc_arch_name(sr->rep.v[i].arch),
+			sr->rep.v[i].comm, sr->rep.count[i]);
 	fputc('\n', stderr);
 }
 

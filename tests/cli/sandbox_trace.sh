@@ -171,7 +171,7 @@ expect_rc 0 "trace --duration stops a long program" timeout 20 "$LSEC" sandbox t
 # ---- run --report ---------------------------------------------------------------------------
 expect_rc 3 "--report under the learned policy" "$LSEC" sandbox run --report --policy "$D/p.policy" -- "${PROG[@]}" mount
 expect_match "^lsec sandbox: refused mount\(165\) \[x86_64\] \(family mount, group @mount\) in pid [0-9]+ \(python3\)$" "$ERR" "--report names mount, its number, arch, family, group, pid, program"
-expect_match "^lsec sandbox: 1 call reported, 1 distinct: mount \[x86_64\] x1$" "$ERR" "--report summary at exit"
+expect_match "^lsec sandbox: 1 call reported, 1 distinct: mount \[x86_64\] in python3 x1$" "$ERR" "--report summary at exit"
 expect_match "^mount ENOSYS$" "$OUT" "--report keeps the errno (ENOSYS)"
 expect_rc 1 "--report: a denied openat" "$LSEC" sandbox run --report --deny 'openat:arg2&O_CREAT==O_CREAT' -- "${PROG[@]}" new
 expect_match "^lsec sandbox: refused openat\(257\) \[x86_64\] \(family open, group @file-system\) in pid [0-9]+ \(python3\)$" "$ERR" "--report names openat"
