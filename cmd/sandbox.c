@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "commands.h"
 #include "lsec/cleanup.h"
@@ -259,29 +260,25 @@ int cmd_sandbox_explain(struct lsec_ctx *ctx)
 
 /* ---- export / import ---- */
 
-static int open_output(struct lsec_ctx *ctx, const char *path)
+/* -o FILE (atomically, see lsec_file_write) or stdout. */
+static int emit(struct lsec_ctx *ctx, const char *path, const char *text,
+		size_t len)
 {
-	int fd;
-
-	if (!path)
-		return STDOUT_FILENO;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int r = errno;
-
-		lsec_err_set(&ctx->err, r, "cannot write '%s': %s", path,
-			     strerror(r));
-		ctx->err.input = r == ENOENT || r == EISDIR || r == ENOTDIR;
-		return -r;
-	}
-	return fd;
+	if (path)
+		return lsec_file_write(path, text, len, false, NULL, &ctx->err);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		return lsec_err_set(&ctx->err, errno ? errno : EIO,
+				    "cannot write to stdout: %m");
+	return 0;
 }
 
 int cmd_sandbox_export(struct lsec_ctx *ctx)
 {
 	_cleanup_(filter_freep) struct lsec_sc_filter f = { 0 };
 	const char *fmts = cli_opt(ctx, "format"), *out = cli_opt(ctx, "output");
+	_cleanup_free_ char *text = NULL;
 	enum lsec_sc_format fmt;
+	size_t len = 0;
 	int r, fd;
 
 	if (!fmts)
@@ -296,18 +293,18 @@ int cmd_sandbox_export(struct lsec_ctx *ctx)
 	r = build_filter(ctx, &f, ctx->argc ? ctx->argv[0] : NULL);
 	if (r < 0)
 		return r;
-	fd = open_output(ctx, out);
+	/* Render in memory first: nothing is written when export fails. */
+	fd = memfd_create("lsec-export", MFD_CLOEXEC);
 	if (fd < 0)
-		return fd;
-	fflush(stdout);
+		return lsec_err_set(&ctx->err, errno, "memfd_create: %m");
 	r = lsec_sc_export(&f, fmt, fd, &ctx->err);
-	if (out)
-		close(fd);
-	if (r < 0) {
-		if (out)
-			unlink(out);
+	if (r >= 0)
+		r = lsec_fd_slurp(fd, &text, &len, &ctx->err);
+	close(fd);
+	if (r >= 0)
+		r = emit(ctx, out, text, len);
+	if (r < 0)
 		return r;
-	}
 	if (ctx->json) {
 		cli_json_begin(ctx);
 		lsec_json_string(&ctx->j, "format", fmts);
@@ -358,7 +355,7 @@ int cmd_sandbox_import(struct lsec_ctx *ctx)
 	void *sctx[2] = { NULL, NULL };
 	size_t len = 0, i;
 	FILE *mem;
-	int r, fd;
+	int r;
 
 	if (caps && !(capv = split_caps(caps)))
 		return -ENOMEM;
@@ -388,17 +385,7 @@ int cmd_sandbox_import(struct lsec_ctx *ctx)
 	lsec_sc_write_policy(&f, mem, false);
 	fclose(mem);
 	if (out || !ctx->json) {
-		fd = open_output(ctx, out);
-		if (fd < 0) {
-			r = fd;
-			goto out;
-		}
-		fflush(stdout);
-		if (write(fd, text, len) != (ssize_t)len)
-			r = lsec_err_set(&ctx->err, errno ? errno : EIO,
-					 "write error");
-		if (out)
-			close(fd);
+		r = emit(ctx, out, text, len);
 		if (r < 0)
 			goto out;
 	}

@@ -71,41 +71,6 @@ static int render(const struct lsec_sc_filter *f, const struct lsec_sc_learn *l,
 	return fclose(m) == 0 ? 0 : -ENOMEM;
 }
 
-/* Write text to path unless it holds exactly that; *changed says which.
- * A regular file is replaced whole (temporary + rename); anything else
- * (/dev/null, a pipe) is written in place. */
-static int write_if_changed(const char *path, const char *text, size_t len,
-			    bool dry, bool *changed, struct lsec_err *e)
-{
-	_cleanup_free_ char *old = malloc(len + 1), *tmp = NULL;
-	_cleanup_fclose_ FILE *in = NULL;
-	struct stat st;
-	bool regular = stat(path, &st) < 0 || S_ISREG(st.st_mode);
-	FILE *o;
-
-	if (regular && (in = fopen(path, "re")))
-		*changed = !old || fread(old, 1, len + 1, in) != len ||
-			   memcmp(old, text, len) != 0;
-	else
-		*changed = true;
-	if (!*changed || dry)
-		return 0;
-	if (regular && asprintf(&tmp, "%s.lsec-tmp", path) < 0)
-		return -ENOMEM;
-	o = fopen(tmp ? tmp : path, "we");
-	if (!o)
-		return lsec_err_input(e, "cannot write '%s': %m", path);
-	if (fwrite(text, 1, len, o) != len || fclose(o) != 0 ||
-	    (tmp && rename(tmp, path) < 0)) {
-		int r = errno ? errno : EIO;
-
-		if (tmp)
-			unlink(tmp);
-		return lsec_err_set(e, r, "cannot write '%s': %s", path, strerror(r));
-	}
-	return 0;
-}
-
 static int parse_opts(struct lsec_ctx *ctx, struct lsec_trace_opts *to,
 		      enum out_fmt *fmt)
 {
@@ -240,7 +205,7 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 		return lsec_err_set(&ctx->err, -r, "cannot write the policy: %s",
 				    strerror(-r));
 	if (out) {
-		r = write_if_changed(out, text, len, ctx->check, &changed, &ctx->err);
+		r = lsec_file_write(out, text, len, ctx->check, &changed, &ctx->err);
 		if (r < 0)
 			return r;
 	}

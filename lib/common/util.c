@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "lsec/cleanup.h"
 
@@ -124,4 +127,115 @@ int lsec_file_each_line(const char *path, lsec_line_fn fn, void *userdata,
 				    strerror(r));
 	}
 	return n;
+}
+
+/* Does path hold exactly data[0..len)? */
+static bool file_holds(const char *path, const void *data, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *buf = NULL;
+
+	if (!f || !(buf = malloc(len + 1)))
+		return false;
+	return fread(buf, 1, len + 1, f) == len && memcmp(buf, data, len) == 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_error(struct lsec_err *e, const char *path, int r)
+{
+	lsec_err_set(e, r, "cannot write '%s': %s", path, strerror(r));
+	if (e && (r == ENOENT || r == ENOTDIR || r == EISDIR))
+		e->input = true;
+	return -r;
+}
+
+int lsec_file_write(const char *path, const void *data, size_t len, bool dry,
+		    bool *changed, struct lsec_err *e)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	bool regular, differs;
+	int r;
+
+	r = stat(path, &st) < 0 ? -errno : 0;
+	if (r < 0 && r != -ENOENT)
+		return write_error(e, path, -r);
+	regular = r == -ENOENT || S_ISREG(st.st_mode);
+	differs = !regular || r == -ENOENT || !file_holds(path, data, len);
+	if (changed)
+		*changed = differs;
+	if (!differs || dry)
+		return 0;
+	if (!regular) {
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return write_error(e, path, errno);
+		r = write_all(fd, data, len);
+		return r < 0 ? write_error(e, path, -r) : 0;
+	}
+	if (asprintf(&tmp, "%s.lsec-XXXXXX", path) < 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return write_error(e, path, errno);
+	/* keep the old file's mode; a new file gets 0644 */
+	r = fchmod(fd, r == 0 ? (st.st_mode & 07777) : 0644) < 0 ? -errno : 0;
+	if (r >= 0)
+		r = write_all(fd, data, len);
+	if (r >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return write_error(e, path, -r);
+	}
+	return 0;
+}
+
+int lsec_fd_slurp(int fd, char **ret, size_t *ret_len, struct lsec_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 0, len = 0;
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return lsec_err_set(e, errno, "cannot read back: %s", strerror(errno));
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = (len + 4096 + 1) * 2);
+
+			if (!nb)
+				return lsec_err_set(e, ENOMEM, "out of memory");
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno != EINTR)
+			return lsec_err_set(e, errno, "cannot read back: %s",
+					    strerror(errno));
+		if (n > 0)
+			len += (size_t)n;
+	} while (n != 0);
+	buf[len] = '\0';
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
 }

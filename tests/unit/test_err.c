@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "lsec/err.h"
@@ -150,6 +151,58 @@ static void test_each_line(void **state)
 	assert_non_null(strstr(e.msg, "/nonexistent/x"));
 }
 
+static void test_file_write(void **state)
+{
+	char dir[] = "/tmp/lsec-unit-XXXXXX", path[256], buf[64] = { 0 };
+	struct lsec_err e = { 0 };
+	struct stat st, st2;
+	bool changed;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	/* dry: nothing written, but it would change */
+	assert_int_equal(lsec_file_write(path, "abc\n", 4, true, &changed, &e), 0);
+	assert_true(changed);
+	assert_int_equal(access(path, F_OK), -1);
+	/* new file, 0644 */
+	assert_int_equal(lsec_file_write(path, "abc\n", 4, false, &changed, &e), 0);
+	assert_true(changed);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	/* same content: not rewritten (same inode), changed = false */
+	assert_int_equal(lsec_file_write(path, "abc\n", 4, false, &changed, &e), 0);
+	assert_false(changed);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st.st_ino, st2.st_ino);
+	/* new content: replaced by rename (new inode), mode kept */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(lsec_file_write(path, "xyz", 3, false, &changed, &e), 0);
+	assert_true(changed);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_not_equal(st.st_ino, st2.st_ino);
+	assert_int_equal(st2.st_mode & 07777, 0600);
+	f = fopen(path, "r");
+	assert_int_equal(fread(buf, 1, sizeof(buf), f), 3);
+	fclose(f);
+	assert_string_equal(buf, "xyz");
+	/* a shorter prefix of the old content is a change too */
+	assert_int_equal(lsec_file_write(path, "xy", 2, true, &changed, &e), 0);
+	assert_true(changed);
+	/* not a regular file: written in place, never replaced */
+	assert_int_equal(lsec_file_write("/dev/null", "x", 1, false, &changed, &e), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	/* a directory that does not exist: input error naming the path */
+	snprintf(path, sizeof(path), "%s/no/such", dir);
+	assert_int_equal(lsec_file_write(path, "x", 1, false, NULL, &e), -ENOENT);
+	assert_true(e.input);
+	assert_non_null(strstr(e.msg, path));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_each_line),
+		cmocka_unit_test(test_file_write),
 	};
 	return cmocka_run_group_tests_name("err", tests, NULL, NULL);
 }

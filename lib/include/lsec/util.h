@@ -4,6 +4,7 @@
 #define LSEC_UTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -30,5 +31,19 @@ typedef int (*lsec_line_fn)(const char *file, unsigned line, char *text,
 			    void *userdata, struct lsec_err *e);
 int lsec_file_each_line(const char *path, lsec_line_fn fn, void *userdata,
 			struct lsec_err *e);
+
+/*
+ * Write data to path, the way every -o FILE of lsec does.  A regular file
+ * (or one that does not exist yet) is replaced atomically: a temporary in
+ * the same directory, then rename, so readers never see half a file.
+ * Anything else (/dev/null, a FIFO, a terminal) is written in place and
+ * never unlinked.  A file that already holds exactly data is left alone;
+ * *changed (may be NULL) says whether it differed.  With dry, only *changed
+ * is computed.  An unwritable path the user named is an input error.
+ */
+int lsec_file_write(const char *path, const void *data, size_t len, bool dry,
+		    bool *changed, struct lsec_err *e);
+/* Read all of fd from its start into a malloc'ed, NUL-terminated buffer. */
+int lsec_fd_slurp(int fd, char **ret, size_t *ret_len, struct lsec_err *e);
 
 #endif
