@@ -20,8 +20,14 @@ compiles() { # FILE DESCRIPTION
 	if apparmor_parser -QT -S "$1" >/dev/null 2>"$T/aa.err"; then ok "$2"; else
 		not_ok "$2"; sed 's/^/  /' "$T/aa.err" | head -5; sed 's/^/  | /' "$1" | head -40; fi
 }
-# Served files live outside /tmp (abstractions/user-tmp would cover /tmp).
-W=$(mktemp -d "$LSEC_BUILD/gen-test.XXXXXX")
+# Test files live where no tunable or abstraction applies: not in /tmp
+# (abstractions/user-tmp), /root or /home (@{HOME}, owner).
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -p /srv
+	W=$(mktemp -d /srv/lsec-gen-test.XXXXXX)
+else
+	W=$(mktemp -d "$LSEC_BUILD/gen-test.XXXXXX")
+fi
 at_exit rm -rf "$W"
 
 # ---- a web server and a client --------------------------------------------
@@ -59,7 +65,7 @@ expect_match "^  \"$W/www/index.html\" r,$" "$WEB" "grants read on the served in
 expect_match "^  \"$W/www/sub/page.txt\" r,$" "$WEB" "grants read on the served sub/page.txt"
 expect_no_match "secret" "$WEB" "nothing under a directory the server never touched"
 expect_match '^  network inet stream,$' "$WEB" "network inet stream for the listening socket"
-expect_match '^profile python3 "/' "$WEB" "named profile with the executable as attachment"
+expect_match '^profile python3[0-9.]* "/' "$WEB" "named profile with the executable as attachment"
 expect_match '^abi <abi/3.0>,$' "$WEB" "abi line"
 expect_match '^  include <abstractions/base>$' "$WEB" "abstractions/base included"
 serve "$W/web2.prof" >/dev/null
