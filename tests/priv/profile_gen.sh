@@ -195,6 +195,21 @@ sleep 0.1
 [ -n "$(procs "$P/sleeper $W/a $W/b")" ] && not_ok "started program left running" || ok "SIGINT: the started program was terminated"
 expect_match "\"$W/a\" r,$" "$(cat "$W/kill.prof")" "SIGINT: profile written"
 
+# a program stopped by job control (SIGSTOP) is still ended promptly: SIGTERM + SIGCONT
+"$LSEC" profile gen -o "$W/stop.prof" -- "$P/sleeper" "$W/a" "$W/b" >"$T/sl4.out" &
+LP=$!
+for i in $(seq 50); do grep -q ready "$T/sl4.out" && break; sleep 0.1; done
+SP4=$(procs "$P/sleeper $W/a $W/b" | head -1)
+kill -STOP "$SP4"
+sleep 0.2
+start=$(date +%s%N)
+kill -INT $LP; wait $LP
+expect_eq "$?" "0" "SIGINT with the program job-control stopped: exit 0"
+el=$((($(date +%s%N) - start) / 1000000))
+[ "$el" -lt 2500 ] && ok "a stopped program is terminated without waiting for the SIGKILL grace (${el} ms)" \
+	|| not_ok "stopped program took ${el} ms to end"
+[ -n "$(procs "$P/sleeper $W/a $W/b")" ] && not_ok "stopped program left behind" || ok "stopped program terminated"
+
 # ---- --duration ----------------------------------------------------------------
 start=$(date +%s%N)
 expect_rc 0 "--duration 500ms" "$LSEC" profile gen --duration 500ms -o "$W/dur.prof" -- sleep 30
