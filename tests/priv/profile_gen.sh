@@ -7,13 +7,17 @@ command -v apparmor_parser >/dev/null || skip "apparmor_parser not installed"
 # ptrace may be forbidden (containers, Yama): then there is nothing to test
 "$LSEC" profile gen -o "$T/probe" -- true >/dev/null 2>&1 || skip "cannot ptrace here"
 
-# pids whose command line contains TEXT (no procps needed); not this shell's
+# pids whose command line starts with TEXT (*TEXT: contains it); no procps
+# needed; never this shell
 procs() {
 	local d c
 	for d in /proc/[0-9]*; do
 		[ "${d#/proc/}" = "$$" ] && continue
-		c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
-		case "$c" in *"$1"*) echo "${d#/proc/}" ;; esac
+		c=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+		case "$1" in
+		\**) case "$c" in *"${1#\*}"*) echo "${d#/proc/}" ;; esac ;;
+		*) case "$c" in "$1"*) echo "${d#/proc/}" ;; esac ;;
+		esac
 	done
 }
 compiles() { # FILE DESCRIPTION
@@ -71,7 +75,7 @@ expect_match '^  include <abstractions/base>$' "$WEB" "abstractions/base include
 serve "$W/web2.prof" >/dev/null
 if cmp -s "$W/web1.prof" "$W/web2.prof"; then ok "same run twice: identical profiles"; else
 	not_ok "same run twice: identical profiles"; diff "$W/web1.prof" "$W/web2.prof" | head -20; fi
-[ -n "$(procs "http.server -b 127.0.0.1 -d $W/www")" ] && not_ok "server left running" || ok "the started server was terminated"
+[ -n "$(procs "*http.server -b 127.0.0.1 -d $W/www")" ] && not_ok "server left running" || ok "the started server was terminated"
 
 # ---- threads, fork, exec ---------------------------------------------------
 mkdir -p "$W/ft"
