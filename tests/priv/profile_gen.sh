@@ -281,6 +281,12 @@ PY
 	expect_match "'connect', 'inet6', '::1', 5353" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the connected address and port"
 fi
 
+# ---- a file the kernel cannot execute: 126, as env(1) ----------------------------
+printf '\177ELFgarbage' >"$W/badelf"
+chmod 755 "$W/badelf"
+expect_rc 126 "exec format error" "$LSEC" profile gen -o "$W/bad.prof" -- "$W/badelf"
+expect_match "Exec format error" "$ERR" "exec format error named"
+
 # ---- the program's own status is reported, not returned -------------------------
 expect_rc 0 "a failing program still yields a profile (exit 0)" "$LSEC" profile gen -o "$W/f.prof" -- false
 finish
