@@ -320,7 +320,7 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 		if (!out || ctx->json)
 			to.stdout_fd = 2;
 		r = lsec_trace_run(&to, &t, &ctx->err);
-		if (r == -ENOENT || r == -EACCES) {
+		if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {
 			r = program_missing(ctx, r);
 			goto out;
 		}

@@ -587,6 +587,8 @@ int lsec_trace_run(const struct lsec_trace_opts *o, struct lsec_trace *t,
 				ph = TERMINATING;
 				grace_end = now + grace;
 				kill_all(&s, SIGTERM);
+				/* as timeout(1): a stopped program cannot act on it */
+				kill_all(&s, SIGCONT);
 			} else {
 				ph = DETACHING;
 				interrupt_all(&s);

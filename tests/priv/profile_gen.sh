@@ -7,21 +7,31 @@ command -v apparmor_parser >/dev/null || skip "apparmor_parser not installed"
 # ptrace may be forbidden (containers, Yama): then there is nothing to test
 "$LSEC" profile gen -o "$T/probe" -- true >/dev/null 2>&1 || skip "cannot ptrace here"
 
-# pids whose command line contains TEXT (no procps needed); not this shell's
+# pids whose command line starts with TEXT (*TEXT: contains it); no procps
+# needed; never this shell
 procs() {
 	local d c
 	for d in /proc/[0-9]*; do
 		[ "${d#/proc/}" = "$$" ] && continue
-		c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
-		case "$c" in *"$1"*) echo "${d#/proc/}" ;; esac
+		c=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+		case "$1" in
+		\**) case "$c" in *"${1#\*}"*) echo "${d#/proc/}" ;; esac ;;
+		*) case "$c" in "$1"*) echo "${d#/proc/}" ;; esac ;;
+		esac
 	done
 }
 compiles() { # FILE DESCRIPTION
 	if apparmor_parser -QT -S "$1" >/dev/null 2>"$T/aa.err"; then ok "$2"; else
 		not_ok "$2"; sed 's/^/  /' "$T/aa.err" | head -5; sed 's/^/  | /' "$1" | head -40; fi
 }
-# Served files live outside /tmp (abstractions/user-tmp would cover /tmp).
-W=$(mktemp -d "$LSEC_BUILD/gen-test.XXXXXX")
+# Test files live where no tunable or abstraction applies: not in /tmp
+# (abstractions/user-tmp), /root or /home (@{HOME}, owner).
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -p /srv
+	W=$(mktemp -d /srv/lsec-gen-test.XXXXXX)
+else
+	W=$(mktemp -d "$LSEC_BUILD/gen-test.XXXXXX")
+fi
 at_exit rm -rf "$W"
 
 # ---- a web server and a client --------------------------------------------
@@ -59,13 +69,13 @@ expect_match "^  \"$W/www/index.html\" r,$" "$WEB" "grants read on the served in
 expect_match "^  \"$W/www/sub/page.txt\" r,$" "$WEB" "grants read on the served sub/page.txt"
 expect_no_match "secret" "$WEB" "nothing under a directory the server never touched"
 expect_match '^  network inet stream,$' "$WEB" "network inet stream for the listening socket"
-expect_match '^profile python3(\.[0-9]+)? "/' "$WEB" "named profile with the executable as attachment"
+expect_match '^profile python3[0-9.]* "/' "$WEB" "named profile with the executable as attachment"
 expect_match '^abi <abi/3.0>,$' "$WEB" "abi line"
 expect_match '^  include <abstractions/base>$' "$WEB" "abstractions/base included"
 serve "$W/web2.prof" >/dev/null
 if cmp -s "$W/web1.prof" "$W/web2.prof"; then ok "same run twice: identical profiles"; else
 	not_ok "same run twice: identical profiles"; diff "$W/web1.prof" "$W/web2.prof" | head -20; fi
-[ -n "$(procs "http.server -b 127.0.0.1 -d $W/www")" ] && not_ok "server left running" || ok "the started server was terminated"
+[ -n "$(procs "*http.server -b 127.0.0.1 -d $W/www")" ] && not_ok "server left running" || ok "the started server was terminated"
 
 # ---- threads, fork, exec ---------------------------------------------------
 mkdir -p "$W/ft"
@@ -189,6 +199,21 @@ sleep 0.1
 [ -n "$(procs "$P/sleeper $W/a $W/b")" ] && not_ok "started program left running" || ok "SIGINT: the started program was terminated"
 expect_match "\"$W/a\" r,$" "$(cat "$W/kill.prof")" "SIGINT: profile written"
 
+# a program stopped by job control (SIGSTOP) is still ended promptly: SIGTERM + SIGCONT
+"$LSEC" profile gen -o "$W/stop.prof" -- "$P/sleeper" "$W/a" "$W/b" >"$T/sl4.out" &
+LP=$!
+for i in $(seq 50); do grep -q ready "$T/sl4.out" && break; sleep 0.1; done
+SP4=$(procs "$P/sleeper $W/a $W/b" | head -1)
+kill -STOP "$SP4"
+sleep 0.2
+start=$(date +%s%N)
+kill -INT $LP; wait $LP
+expect_eq "$?" "0" "SIGINT with the program job-control stopped: exit 0"
+el=$((($(date +%s%N) - start) / 1000000))
+[ "$el" -lt 2500 ] && ok "a stopped program is terminated without waiting for the SIGKILL grace (${el} ms)" \
+	|| not_ok "stopped program took ${el} ms to end"
+[ -n "$(procs "$P/sleeper $W/a $W/b")" ] && not_ok "stopped program left behind" || ok "stopped program terminated"
+
 # ---- --duration ----------------------------------------------------------------
 start=$(date +%s%N)
 expect_rc 0 "--duration 500ms" "$LSEC" profile gen --duration 500ms -o "$W/dur.prof" -- sleep 30
@@ -255,6 +280,12 @@ PY
 	expect_match "'bind', 'inet', '127.0.0.1', 81" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the bound address and port"
 	expect_match "'connect', 'inet6', '::1', 5353" "$(json_get "$NJ" '[(a["op"], a["family"], a["address"], a["port"]) for x in d["executables"] for a in x["addresses"]]')" "--json: the connected address and port"
 fi
+
+# ---- a file the kernel cannot execute: 126, as env(1) ----------------------------
+printf '\177ELFgarbage' >"$W/badelf"
+chmod 755 "$W/badelf"
+expect_rc 126 "exec format error" "$LSEC" profile gen -o "$W/bad.prof" -- "$W/badelf"
+expect_match "Exec format error" "$ERR" "exec format error named"
 
 # ---- the program's own status is reported, not returned -------------------------
 expect_rc 0 "a failing program still yields a profile (exit 0)" "$LSEC" profile gen -o "$W/f.prof" -- false
