@@ -149,60 +149,6 @@ static void json_program(struct lsec_ctx *ctx, const struct lsec_trace *t,
 	lsec_json_array_end(&ctx->j);
 }
 
-/* Write the text to FILE through a temporary + rename; *changed tells
- * whether the content differs from what was there. */
-static int write_file(const char *file, const char *text, size_t len,
-		      bool *changed, struct lsec_err *e)
-{
-	_cleanup_free_ char *tmp = NULL, *old = NULL;
-	_cleanup_fclose_ FILE *of = fopen(file, "re");
-	size_t oldlen = 0;
-	FILE *f;
-
-	if (of) {
-		old = malloc(len + 2);
-		if (old)
-			oldlen = fread(old, 1, len + 1, of);
-	}
-	*changed = !old || oldlen != len || memcmp(old, text, len) != 0;
-	if (!*changed)
-		return 0;
-	{
-		struct stat st;
-
-		/* Not a regular file (/dev/null, a fifo, a symlink): write
-		 * into it; only a regular file is replaced atomically. */
-		if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
-			f = fopen(file, "we");
-			if (!f)
-				return lsec_err_input(e, "cannot write '%s': %m", file);
-			if (fwrite(text, 1, len, f) != len) {
-				fclose(f);
-				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
-			}
-			if (fclose(f) != 0)
-				return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
-			return 0;
-		}
-	}
-	if (asprintf(&tmp, "%s.lsec-tmp", file) < 0)
-		return -ENOMEM;
-	f = fopen(tmp, "we");
-	if (!f)
-		return lsec_err_input(e, "cannot write '%s': %m", file);
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-		unlink(tmp);
-		return lsec_err_set(e, EIO, "cannot write '%s': %m", file);
-	}
-	if (rename(tmp, file) < 0) {
-		int r = errno;
-
-		unlink(tmp);
-		return lsec_err_set(e, r, "cannot write '%s': %s", file, strerror(r));
-	}
-	return 0;
-}
-
 /* CMD not found or not executable: the message, then 127 or 126 as env(1). */
 static int program_missing(struct lsec_ctx *ctx, int r)
 {
@@ -350,7 +296,7 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 		goto out;
 	}
 	if (out && !ctx->check) {
-		r = write_file(out, text, textlen, &changed, &ctx->err);
+		r = lsec_file_write(out, text, textlen, false, &changed, &ctx->err);
 		if (r < 0)
 			goto out;
 	} else if (out) {

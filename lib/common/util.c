@@ -169,29 +169,41 @@ static int write_error(struct lsec_err *e, const char *path, int r)
 int lsec_file_write(const char *path, const void *data, size_t len, bool dry,
 		    bool *changed, struct lsec_err *e)
 {
-	_cleanup_free_ char *tmp = NULL;
+	_cleanup_free_ char *tmp = NULL, *real = NULL;
 	_cleanup_close_ int fd = -1;
+	const char *target = path;
 	struct stat st;
 	bool regular, differs;
 	int r;
 
-	r = stat(path, &st) < 0 ? -errno : 0;
+	bool dangling = false;
+
+	/* -o LINK replaces what the link points to, and keeps the link */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		real = realpath(path, NULL);
+		if (real)
+			target = real;
+		else
+			dangling = true; /* created through the link, in place */
+	}
+	r = stat(target, &st) < 0 ? -errno : 0;
 	if (r < 0 && r != -ENOENT)
 		return write_error(e, path, -r);
-	regular = r == -ENOENT || S_ISREG(st.st_mode);
-	differs = !regular || r == -ENOENT || !file_holds(path, data, len);
+	regular = !dangling && (r == -ENOENT || S_ISREG(st.st_mode));
+	differs = !regular || r == -ENOENT || !file_holds(target, data, len);
 	if (changed)
 		*changed = differs;
 	if (!differs || dry)
 		return 0;
 	if (!regular) {
-		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY |
+				  (dangling ? O_CREAT | O_TRUNC : 0), 0644);
 		if (fd < 0)
 			return write_error(e, path, errno);
 		r = write_all(fd, data, len);
 		return r < 0 ? write_error(e, path, -r) : 0;
 	}
-	if (asprintf(&tmp, "%s.lsec-XXXXXX", path) < 0)
+	if (asprintf(&tmp, "%s.lsec-XXXXXX", target) < 0)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
@@ -202,7 +214,7 @@ int lsec_file_write(const char *path, const void *data, size_t len, bool dry,
 		r = write_all(fd, data, len);
 	if (r >= 0 && fsync(fd) < 0)
 		r = -errno;
-	if (r >= 0 && rename(tmp, path) < 0)
+	if (r >= 0 && rename(tmp, target) < 0)
 		r = -errno;
 	if (r < 0) {
 		unlink(tmp);

@@ -151,6 +151,19 @@ static void test_each_line(void **state)
 	assert_non_null(strstr(e.msg, "/nonexistent/x"));
 }
 
+static bool file_is(const char *path, const char *want)
+{
+	char buf[64] = { 0 };
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	return n == strlen(want) && memcmp(buf, want, n) == 0;
+}
+
 static void test_file_write(void **state)
 {
 	char dir[] = "/tmp/lsec-unit-XXXXXX", path[256], buf[64] = { 0 };
@@ -193,6 +206,27 @@ static void test_file_write(void **state)
 	assert_int_equal(lsec_file_write("/dev/null", "x", 1, false, &changed, &e), 0);
 	assert_int_equal(stat("/dev/null", &st), 0);
 	assert_true(S_ISCHR(st.st_mode));
+	/* a symlink stays a symlink; what it points to is replaced, or
+	 * created when the link dangles */
+	{
+		char link[300], target[300];
+		struct stat lst;
+
+		snprintf(link, sizeof(link), "%s/link", dir);
+		snprintf(target, sizeof(target), "%s/target", dir);
+		assert_int_equal(symlink(target, link), 0);
+		assert_int_equal(lsec_file_write(link, "t1", 2, false, &changed, &e), 0);
+		assert_int_equal(lstat(link, &lst), 0);
+		assert_true(S_ISLNK(lst.st_mode));
+		assert_true(file_is(target, "t1"));
+		assert_int_equal(lsec_file_write(link, "t2", 2, false, &changed, &e), 0);
+		assert_true(changed);
+		assert_int_equal(lstat(link, &lst), 0);
+		assert_true(S_ISLNK(lst.st_mode));
+		assert_true(file_is(target, "t2"));
+		unlink(link);
+		unlink(target);
+	}
 	/* a directory that does not exist: input error naming the path */
 	snprintf(path, sizeof(path), "%s/no/such", dir);
 	assert_int_equal(lsec_file_write(path, "x", 1, false, NULL, &e), -ENOENT);
