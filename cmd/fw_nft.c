@@ -167,16 +167,17 @@ int cmd_fw_migrate(struct lsec_ctx *ctx)
 				     false, &res, &ctx->err);
 		moved_entries += lists[i].n;
 	}
-	/* ... then the old ones go */
+	/* ... then the old ones go (the rules first: the backend's session
+	 * holds the tables as listed, before the lists' own rules change) */
+	if (r >= 0 && keep.n) {
+		int n = from->flush(bf, ctx->check, &removed, &ctx->err);
+
+		r = n < 0 ? n : 0;
+	}
 	for (i = 0; r >= 0 && !ctx->check && i < nl; i++) {
 		struct lsec_bl_result res;
 
 		r = blf->destroy(bf, lists[i].name, false, &res, &ctx->err);
-	}
-	if (r >= 0 && (keep.n || nl)) {
-		int n = from->flush(bf, ctx->check, &removed, &ctx->err);
-
-		r = n < 0 ? n : 0;
 	}
 done:
 	changed = keep.n > 0 || nl > 0;
