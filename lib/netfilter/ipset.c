@@ -28,6 +28,7 @@
 #include "ipset_int.h"
 
 #include "lsec/cleanup.h"
+#include "bl_int.h"
 #include "lsec/nft.h"
 #include "lsec/util.h"
 
@@ -269,14 +270,6 @@ static int read_entries(struct ips *s, const char *name, struct lsec_bl *l,
 	return 0;
 }
 
-static int no_list(const char *name, struct lsec_err *e)
-{
-	return lsec_err_input(e,
-			      "blocklist '%s' does not exist (lsec fw blocklist "
-			      "create %s)",
-			      name, name);
-}
-
 static void put_create(FILE *f, const char *set, bool v6, uint64_t timeout_ms)
 {
 	fprintf(f, "create %s hash:net family %s timeout %llu maxelem " MAXELEM
@@ -332,24 +325,6 @@ out:
 	return r < 0 ? r : 0;
 }
 
-static int cmp_prefix(const void *a, const void *b)
-{
-	const struct lsec_bl_entry *x = a, *y = b;
-
-	if (x->p.family != y->p.family)
-		return x->p.family - y->p.family;
-	if (x->p.len != y->p.len)
-		return x->p.len - y->p.len;
-	return memcmp(x->p.addr, y->p.addr, 16);
-}
-
-static bool has(const struct lsec_bl *l, const struct lsec_inet_prefix *p)
-{
-	struct lsec_bl_entry key = { .p = *p };
-
-	return l->n && bsearch(&key, l->v, l->n, sizeof(l->v[0]), cmp_prefix);
-}
-
 static void put_elem(FILE *f, const char *verb, const char *name,
 		     const struct lsec_inet_prefix *p, uint64_t timeout_ms)
 {
@@ -372,7 +347,7 @@ static int change(struct lsec_nf_backend *b, const char *name,
 {
 	struct lsec_bl cur = { 0 }, want = { 0 };
 	_cleanup_free_ char *buf = NULL;
-	size_t i, j, len = 0, nin = 0, nout = 0;
+	size_t i, len = 0, nin = 0, nout = 0;
 	uint64_t deft;
 	struct ips s;
 	bool exists, full;
@@ -391,29 +366,18 @@ static int change(struct lsec_nf_backend *b, const char *name,
 		goto out;
 	}
 	if (!exists) {
-		r = no_list(name, e);
+		r = lsec_bl_missing(name, e);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		struct lsec_bl_entry en = { .p = v[i] };
-
-		if (lsec_bl_entry_add(&want, &en) < 0) {
-			r = lsec_err_set(e, ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	if (want.n)
-		qsort(want.v, want.n, sizeof(want.v[0]), cmp_prefix);
-	for (i = j = 0; i < want.n; i++)
-		if (!j || cmp_prefix(&want.v[j - 1], &want.v[i]) != 0)
-			want.v[j++] = want.v[i];
-	want.n = j;
+	r = lsec_bl_want(v, n, &want, e);
+	if (r < 0)
+		goto out;
 	full = replace || want.n > POINT_MAX;
 	if (full) {
 		r = read_entries(&s, name, &cur, e);
 		if (r < 0)
 			goto out;
-		qsort(cur.v, cur.n, sizeof(cur.v[0]), cmp_prefix);
+		lsec_bl_sort(&cur);
 	}
 	f = open_memstream(&buf, &len);
 	if (!f) {
@@ -444,15 +408,15 @@ static int change(struct lsec_nf_backend *b, const char *name,
 			fprintf(f, "swap %s %s\ndestroy %s\n", tmp, sname, tmp);
 		}
 		for (i = 0; i < want.n; i++)
-			nin += !has(&cur, &want.v[i].p);
+			nin += !lsec_bl_has(&cur, &want.v[i].p);
 		for (i = 0; i < cur.n; i++)
-			nout += !has(&want, &cur.v[i].p);
+			nout += !lsec_bl_has(&want, &cur.v[i].p);
 	} else {
 		for (i = 0; i < want.n; i++) {
 			bool in;
 
 			if (full) {
-				in = has(&cur, &want.v[i].p);
+				in = lsec_bl_has(&cur, &want.v[i].p);
 			} else {
 				char cmd[128], sname[LSEC_IPSET_NAMELEN], a[64];
 
@@ -527,7 +491,7 @@ static int ipset_list(struct lsec_nf_backend *b, const char *name,
 	if (r < 0) {
 		/* no ipset support in this kernel: no lists */
 		ips_close(&s);
-		return name ? no_list(name, e) : 0;
+		return name ? lsec_bl_missing(name, e) : 0;
 	}
 	for (p = out; r >= 0 && p && *p;) {
 		const char *nl = strchr(p, '\n');
@@ -561,7 +525,7 @@ static int ipset_list(struct lsec_nf_backend *b, const char *name,
 	}
 	ips_close(&s);
 	if (r >= 0 && name && !n)
-		r = no_list(name, e);
+		r = lsec_bl_missing(name, e);
 	if (r < 0) {
 		lsec_bl_free(v, n);
 		return r;

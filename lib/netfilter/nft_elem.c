@@ -615,3 +615,130 @@ int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
 	}
 	return 0;
 }
+
+static void put_nlmsg_hdr(char *buf, size_t *off, uint16_t type, uint16_t flags,
+			  uint32_t seq, uint8_t family, uint16_t res_id)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(buf + *off);
+	struct nfgenmsg *nfg;
+
+	memset(nlh, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg)));
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nfg = NLMSG_DATA(nlh);
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htobe16(res_id);
+	*off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+}
+
+#define CHANGE_CHUNK 1024
+
+int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
+			const struct lsec_inet_prefix *const *v, size_t n,
+			uint64_t timeout_ms, bool add)
+{
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+					NETLINK_NETFILTER);
+	_cleanup_free_ char *req = NULL, *buf = NULL;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint32_t seq = (uint32_t)time(NULL), first, nmsg = 0, acked = 0;
+	size_t off = 0, i, cap;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (strlen(table) + strlen(set) > 256 || bytes > 16)
+		return -EINVAL;
+	cap = 1024 + n * 64 + (n / CHANGE_CHUNK + 1) * 640;
+	req = calloc(1, cap);
+	buf = malloc(RECV_BUF);
+	if (!req || !buf)
+		return -ENOMEM;
+	put_nlmsg_hdr(req, &off, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq++,
+		      AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	((struct nlmsghdr *)req)->nlmsg_len = (uint32_t)off;
+	first = seq;
+	for (i = 0; i < n;) {
+		size_t start = off, l1, end = i + CHANGE_CHUNK < n ? i + CHANGE_CHUNK : n;
+
+		put_nlmsg_hdr(req, &off,
+			      (NFNL_SUBSYS_NFTABLES << 8) |
+				      (add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM),
+			      NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE : 0),
+			      seq++, NFPROTO_INET, 0);
+		put_attr(req, &off, NFTA_SET_ELEM_LIST_TABLE, table);
+		put_attr(req, &off, NFTA_SET_ELEM_LIST_SET, set);
+		l1 = nest_begin(req, &off, NFTA_SET_ELEM_LIST_ELEMENTS);
+		for (; i < end; i++) {
+			size_t l2 = nest_begin(req, &off, NFTA_LIST_ELEM);
+			size_t l3 = nest_begin(req, &off, NFTA_SET_ELEM_KEY);
+			struct nlattr *d = (struct nlattr *)(req + off);
+
+			d->nla_type = NFTA_DATA_VALUE;
+			d->nla_len = (uint16_t)(NLA_HDRLEN + bytes);
+			memcpy(req + off + NLA_HDRLEN, v[i]->addr, bytes);
+			off += NLA_ALIGN(d->nla_len);
+			nest_end(req, off, l3);
+			if (add && timeout_ms) {
+				uint64_t t = htobe64(timeout_ms);
+
+				d = (struct nlattr *)(req + off);
+				d->nla_type = NFTA_SET_ELEM_TIMEOUT;
+				d->nla_len = NLA_HDRLEN + 8;
+				memcpy(req + off + NLA_HDRLEN, &t, 8);
+				off += NLA_ALIGN(d->nla_len);
+			}
+			nest_end(req, off, l2);
+		}
+		nest_end(req, off, l1);
+		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
+		nmsg++;
+	}
+	{
+		size_t start = off;
+
+		put_nlmsg_hdr(req, &off, NFNL_MSG_BATCH_END, NLM_F_REQUEST, seq++,
+			      AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
+	}
+	{
+		/* the whole batch goes in one message: make room for it (as
+		 * libnftables does; the FORCE variant needs CAP_NET_ADMIN) */
+		int sz = (int)(off + 65536), one = 1, rcv = 1 << 22;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+			(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+		/* acks without a copy of each request */
+		(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	}
+	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	/* one ack per element message; an error aborts the whole batch */
+	while (acked < nmsg) {
+		ssize_t rn = recv(fd, buf, RECV_BUF, 0);
+		const struct nlmsghdr *h;
+		int len;
+
+		if (rn < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len = (int)rn;
+		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first ||
+			    h->nlmsg_seq >= first + nmsg)
+				continue;
+			if (((const struct nlmsgerr *)NLMSG_DATA(h))->error && !err)
+				err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+			acked++;
+		}
+		if (err)
+			break;
+	}
+	return err;
+}
