@@ -325,19 +325,6 @@ out:
 	return r < 0 ? r : 0;
 }
 
-static void put_elem(FILE *f, const char *verb, const char *name,
-		     const struct lsec_inet_prefix *p, uint64_t timeout_ms)
-{
-	char sname[LSEC_IPSET_NAMELEN], a[64];
-
-	set_name(name, p->family == 6, sname, sizeof(sname));
-	lsec_inet_format_prefix(p, a, sizeof(a));
-	fprintf(f, "%s %s %s%s", verb, sname, a, *verb == 'd' ? " -exist" : "");
-	if (timeout_ms)
-		fprintf(f, " timeout %llu", (unsigned long long)((timeout_ms + 999) / 1000));
-	fputc('\n', f);
-}
-
 #define POINT_MAX 200
 
 static int change(struct lsec_nf_backend *b, const char *name,
@@ -346,6 +333,7 @@ static int change(struct lsec_nf_backend *b, const char *name,
 		  struct lsec_err *e)
 {
 	struct lsec_bl cur = { 0 }, want = { 0 };
+	_cleanup_free_ const struct lsec_inet_prefix **chg = NULL, **fam = NULL;
 	_cleanup_free_ char *buf = NULL;
 	size_t i, len = 0, nin = 0, nout = 0;
 	uint64_t deft;
@@ -372,6 +360,12 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	r = lsec_bl_want(v, n, &want, e);
 	if (r < 0)
 		goto out;
+	chg = calloc(want.n + 1, sizeof(*chg));
+	fam = calloc(want.n + 1, sizeof(*fam));
+	if (!chg || !fam) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
 	full = replace || want.n > POINT_MAX;
 	if (full) {
 		r = read_entries(&s, name, &cur, e);
@@ -430,13 +424,10 @@ static int change(struct lsec_nf_backend *b, const char *name,
 					 : want.v[i].p.family == 6 ? "/128" : "/32");
 				in = ips_one(&s, cmd, NULL) == 0;
 			}
-			if (add && !in) {
-				put_elem(f, "add", name, &want.v[i].p, timeout_ms);
-				nin++;
-			} else if (!add && in) {
-				put_elem(f, "del", name, &want.v[i].p, 0);
-				nout++;
-			}
+			if (add && !in)
+				chg[nin++] = &want.v[i].p;
+			else if (!add && in)
+				chg[nout++] = &want.v[i].p;
 		}
 	}
 	fclose(f);
@@ -447,7 +438,24 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	res->changed = nin || nout;
 	if (!res->changed || check)
 		goto out;
-	r = ips_run(&s, buf, NULL, e);
+	if (replace) {
+		r = ips_run(&s, buf, NULL, e);
+		goto out;
+	}
+	/* straight over netlink, per family; deleting, a host inside a
+	 * listed network counts as present (hash:net): ignore misses */
+	for (v6 = 0; r >= 0 && v6 < 2; v6++) {
+		char sname[LSEC_IPSET_NAMELEN];
+		size_t k, nf = 0;
+
+		for (k = 0; k < nin + nout; k++)
+			if ((chg[k]->family == 6) == v6)
+				fam[nf++] = chg[k];
+		if (!nf)
+			continue;
+		set_name(name, v6, sname, sizeof(sname));
+		r = lsec_ipset_change(sname, v6, fam, nf, timeout_ms, add, true, e);
+	}
 out:
 	ips_close(&s);
 	free(cur.v);

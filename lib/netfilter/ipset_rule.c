@@ -20,6 +20,7 @@
 #include <linux/netfilter/xt_set.h>
 
 #include "ipset_int.h"
+#include "lsec/inet.h"
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
 
@@ -340,4 +341,137 @@ uint64_t lsec_ipset_rule_packets(const char *name)
 void lsec_ipset_name(const char *name, bool v6, char *buf, size_t n)
 {
 	snprintf(buf, n, "lsec-%s-%c", name, v6 ? '6' : '4');
+}
+
+/* ---- ipset entries over netlink (the protocol `ipset restore` speaks,
+ * without its per-line parser and resolver) ---- */
+
+#include <endian.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <time.h>
+
+static size_t ipn_attr(char *buf, size_t off, uint16_t type, const void *data,
+		       size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(buf + off);
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	if (len)
+		memcpy(buf + off + NLA_HDRLEN, data, len);
+	return off + NLA_ALIGN(a->nla_len);
+}
+
+static void ipn_end(char *buf, size_t at, size_t off)
+{
+	((struct nlattr *)(buf + at))->nla_len = (uint16_t)(off - at);
+}
+
+#define IPN_CHUNK 1024
+
+int lsec_ipset_change(const char *setname, bool v6,
+		      const struct lsec_inet_prefix *const *v, size_t n,
+		      uint64_t timeout_ms, bool add, bool exist,
+		      struct lsec_err *e)
+{
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+					NETLINK_NETFILTER);
+	_cleanup_free_ char *req = NULL, *buf = NULL;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint32_t seq = (uint32_t)time(NULL) << 4, first = seq, nmsg = 0, acked = 0;
+	size_t off = 0, i = 0, cap = 4096 + n * 64;
+	int err = 0, sz, one = 1;
+
+	if (fd < 0)
+		return lsec_err_set(e, errno, "ipset: socket: %s", strerror(errno));
+	req = calloc(1, cap);
+	buf = malloc(1 << 16);
+	if (!req || !buf)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	while (i < n) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(req + off);
+		struct nfgenmsg *nfg;
+		size_t start = off, adt, end = i + IPN_CHUNK < n ? i + IPN_CHUNK : n;
+		uint8_t proto = IPSET_PROTOCOL;
+
+		nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | (add ? IPSET_CMD_ADD : IPSET_CMD_DEL);
+		/* NLM_F_EXCL: fail on an entry already there (or missing); ipset's
+		 * -exist is its absence */
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (exist ? 0 : NLM_F_EXCL);
+		nlh->nlmsg_seq = seq++;
+		nfg = NLMSG_DATA(nlh);
+		nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		nfg->version = NFNETLINK_V0;
+		off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+		off = ipn_attr(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+		off = ipn_attr(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+		{
+			uint32_t lineno = 0; /* required with IPSET_ATTR_ADT */
+
+			off = ipn_attr(req, off, IPSET_ATTR_LINENO, &lineno, 4);
+		}
+		adt = off;
+		off = ipn_attr(req, off, IPSET_ATTR_ADT | NLA_F_NESTED, NULL, 0);
+		for (; i < end; i++) {
+			size_t data = off, ip;
+			uint8_t cidr = v[i]->len;
+
+			off = ipn_attr(req, off, IPSET_ATTR_DATA | NLA_F_NESTED, NULL, 0);
+			ip = off;
+			off = ipn_attr(req, off, IPSET_ATTR_IP | NLA_F_NESTED, NULL, 0);
+			off = ipn_attr(req, off,
+				       (v6 ? IPSET_ATTR_IPADDR_IPV6 : IPSET_ATTR_IPADDR_IPV4) |
+					       NLA_F_NET_BYTEORDER,
+				       v[i]->addr, v6 ? 16 : 4);
+			ipn_end(req, ip, off);
+			off = ipn_attr(req, off, IPSET_ATTR_CIDR, &cidr, 1);
+			if (add && timeout_ms) {
+				uint32_t t = htobe32((uint32_t)((timeout_ms + 999) / 1000));
+
+				off = ipn_attr(req, off, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER,
+					       &t, 4);
+			}
+			ipn_end(req, data, off);
+		}
+		ipn_end(req, adt, off);
+		nlh->nlmsg_len = (uint32_t)(off - start);
+		nmsg++;
+	}
+	sz = (int)(off + 65536);
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return lsec_err_set(e, errno, "ipset %s: %s", setname, strerror(errno));
+	while (acked < nmsg) {
+		ssize_t rn = recv(fd, buf, 1 << 16, 0);
+		const struct nlmsghdr *h;
+		int len;
+
+		if (rn < 0) {
+			if (errno == EINTR)
+				continue;
+			return lsec_err_set(e, errno, "ipset %s: %s", setname, strerror(errno));
+		}
+		len = (int)rn;
+		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first ||
+			    h->nlmsg_seq >= first + nmsg)
+				continue;
+			if (((const struct nlmsgerr *)NLMSG_DATA(h))->error && !err)
+				err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+			acked++;
+		}
+	}
+	if (err) {
+		int code = -err;
+
+		/* ipset's own codes (IPSET_ERR_*, above 4096) have no errno */
+		return lsec_err_set(e, code < 4096 ? code : EIO, "ipset %s: %s %s",
+				    setname, add ? "adding to" : "deleting from",
+				    code < 4096 ? strerror(code) : "the set failed");
+	}
+	return 0;
 }
