@@ -289,7 +289,8 @@ int cli_report(struct lsec_ctx *ctx, int r)
 	const char *msg = e->msg[0] ? e->msg : strerror(-r);
 	int code = lsec_exit_code(e, r);
 
-	if (ctx->verb && (ctx->verb->flags & LSEC_CMD_RUNS_PROGRAM))
+	if (ctx->verb && (ctx->verb->flags & LSEC_CMD_RUNS_PROGRAM) &&
+	    !(ctx->verb->flags & LSEC_CMD_OWN_STATUS))
 		code = LSEC_EXIT_RUN_FAIL; /* as env(1): lsec's own failure */
 	if (e->where[0])
 		fprintf(stderr, "%s: %s: %s\n", ctx->path, e->where, msg);

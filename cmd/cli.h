@@ -34,6 +34,9 @@ enum {
 	LSEC_CMD_RUNS_PROGRAM = 1 << 0, /* exit codes 125/126/127, CMD after args */
 	LSEC_CMD_HIDDEN = 1 << 1,       /* not listed in help or completion */
 	LSEC_CMD_MUTATES = 1 << 2,      /* reports "changed"; honours --check */
+	/* with RUNS_PROGRAM: CMD is parsed the same way, but the verb's exit
+	 * status is lsec's own (0, 1, 2 bad usage, ...), not 125 */
+	LSEC_CMD_OWN_STATUS = 1 << 3,
 };
 
 struct lsec_cmd {

@@ -192,13 +192,191 @@ static const struct lsec_cmd fw_cmds[] = {
 
 /* ---- lsec profile ------------------------------------------------------------ */
 
+static const struct lsec_opt profile_run_opts[] = {
+	{ "explain", 0, NULL, 0,
+	  "list, on stderr, what is enforced and every rule that cannot be "
+	  "enforced exactly" },
+	{ "enforcer", 0, "auto|apparmor|landlock", 0,
+	  "AppArmor (needs it in the kernel), Landlock, or AppArmor where "
+	  "enabled else Landlock (default auto)" },
+	{ 0 }
+};
+
+static const struct lsec_opt profile_gen_opts[] = {
+	{ "output", 'o', "FILE", 0, "write the profile to FILE (default: stdout; then the "
+	  "program's stdout goes to stderr)" },
+	{ "name", 0, "NAME", 0, "profile name (default: the program's file name)" },
+	{ "complain", 0, NULL, 0, "write flags=(complain)" },
+	{ "merge", 0, "FILE", 0, "add what this run saw to a profile lsec generated before" },
+	{ "duration", 0, "D", 0, "stop tracing after D (30, 30s, 5m, ...); a started "
+	  "program is then terminated" },
+	{ "attach", 0, "PID", 0, "trace the running process PID (all threads) instead of "
+	  "starting CMD; it keeps running afterwards" },
+	{ "detach", 0, NULL, 0, "leave a started program running when tracing stops "
+	  "(traces with PTRACE_SYSCALL: slower)" },
+	{ "static", 0, "PROGRAM", 0, "do not run anything: a starting profile from "
+	  "PROGRAM's ELF interpreter and libraries" },
+	{ "exec-mode", 0, "MODE", 0, "rule for programs it runs: ix (default, same "
+	  "profile), cx (child profiles) or px (own profiles)" },
+	{ "glob-threshold", 0, "N", 0, "N or more files read in one directory become "
+	  "DIR/* (default 8; 0 = never)" },
+	{ "no-glob", 0, NULL, 0, "exact paths only: no name globbing heuristics" },
+	{ "no-abstractions", 0, NULL, 0, "include only abstractions/base and list "
+	  "every path" },
+	{ 0 }
+};
+
 static const struct lsec_cmd profile_cmds[] = {
+	{ "check", "FILE",
+	  "lint a profile and compile it with apparmor_parser without loading it",
+	  cmd_profile_check, .min_args = 1, .max_args = 1 },
+	{ "complain", "FILE|NAME",
+	  "load a profile into AppArmor in complain mode (log, do not refuse)",
+	  cmd_profile_complain, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "enforce", "FILE|NAME", "load a profile into AppArmor in enforce mode",
+	  cmd_profile_enforce, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "exec", "NAME CMD [ARG...]",
+	  "run a program in a loaded AppArmor profile",
+	  cmd_profile_exec, .flags = LSEC_CMD_RUNS_PROGRAM, .min_args = 2,
+	  .max_args = -1, .nfixed = 1 },
+	{ "gen", "[--] [CMD [ARG...]]",
+	  "trace CMD (or --attach PID, or --static PROGRAM) and write an AppArmor "
+	  "profile for it",
+	  cmd_profile_gen, profile_gen_opts,
+	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS,
+	  .min_args = 0, .max_args = -1, .nfixed = 0 },
+	{ "load", "FILE|NAME",
+	  "compile a profile and load it into AppArmor in the mode it names",
+	  cmd_profile_load, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
+	{ "run", "FILE CMD [ARG...]",
+	  "run a program under a profile's rules, enforced with Landlock where "
+	  "AppArmor is absent",
+	  cmd_profile_run, profile_run_opts, .flags = LSEC_CMD_RUNS_PROGRAM,
+	  .min_args = 2, .max_args = -1, .nfixed = 1 },
+	{ "status", NULL, "list the profiles loaded into AppArmor and their modes",
+	  cmd_profile_status, .max_args = 0 },
+	{ "unload", "FILE|NAME", "remove a profile from AppArmor",
+	  cmd_profile_unload, .flags = LSEC_CMD_MUTATES, .min_args = 1,
+	  .max_args = 1 },
 	{ 0 }
 };
 
 /* ---- lsec sandbox ------------------------------------------------------------ */
 
+/* What makes a policy, shared by run, explain and export. */
+#define SANDBOX_POLICY_OPTS                                                     \
+	{ "deny", 'd', "LIST", LSEC_OPT_REPEAT,                                 \
+	  "deny these syscalls, @groups or name:argN==VALUE entries (comma-"    \
+	  "separated)" },                                                       \
+	{ "allow", 'a', "LIST", LSEC_OPT_REPEAT,                                \
+	  "allow these; with --allow alone, everything else fails with ENOSYS" }, \
+	{ "policy", 'p', "FILE", LSEC_OPT_REPEAT,                               \
+	  "read rules from a policy file (see POLICY FILES)" },                 \
+	{ "action", 0, "ACTION", 0,                                             \
+	  "what a denied syscall gets: errno[:NAME|NUMBER] (default "          \
+	  "errno:EPERM), kill, trap, log" },                                    \
+	{ "default-action", 0, "ACTION", 0,                                     \
+	  "action for syscalls no rule names (default: allow, or errno:ENOSYS " \
+	  "with --allow)" },                                                    \
+	{ "exact", 0, NULL, 0,                                                  \
+	  "take names literally: do not expand open to openat, creat, ..." },   \
+	{ "allow-io-uring", 0, NULL, 0,                                         \
+	  "do not deny io_uring (it bypasses syscall rules)" },                 \
+	{ "native-only", 0, NULL, 0,                                            \
+	  "kill the process on any other ABI (i386 int 0x80, x32)" },           \
+	{ "log", 0, NULL, 0, "log denied syscalls to the audit log" },          \
+	{ "no-new-privs", 0, "yes|no", 0,                                       \
+	  "set no_new_privs (default yes; no needs CAP_SYS_ADMIN)" }
+
+static const struct lsec_opt sandbox_run_opts[] = {
+	SANDBOX_POLICY_OPTS,
+	{ "report", 0, NULL, 0,
+	  "print each refused call on stderr as it happens (name, number, "
+	  "arch, pid), and a summary at exit (lsec traces the program)" },
+	{ 0 }
+};
+
+static const struct lsec_opt sandbox_explain_opts[] = {
+	SANDBOX_POLICY_OPTS,
+	{ 0 }
+};
+
+static const struct lsec_opt sandbox_export_opts[] = {
+	SANDBOX_POLICY_OPTS,
+	{ "format", 'f', "bpf|pfc|oci|policy|systemd", 0,
+	  "output format (required): raw BPF, libseccomp PFC text, OCI/Docker "
+	  "JSON, lsec policy, systemd unit drop-in" },
+	{ "output", 'o', "FILE", 0, "write to FILE instead of stdout" },
+	{ 0 }
+};
+
+static const struct lsec_opt sandbox_import_opts[] = {
+	{ "output", 'o', "FILE", 0, "write the policy to FILE instead of stdout" },
+	{ "caps", 0, "LIST", 0,
+	  "capabilities the container has, for includes/excludes (default: "
+	  "Docker's default set)" },
+	{ 0 }
+};
+
+static const struct lsec_opt sandbox_syscalls_opts[] = {
+	{ "arch", 0, "ARCH", 0,
+	  "architecture for numbers: x86_64, x86, x32, aarch64, ... (default "
+	  "native)" },
+	{ "exact", 0, NULL, 0, "do not expand a family name" },
+	{ 0 }
+};
+
+static const struct lsec_opt sandbox_trace_opts[] = {
+	{ "output", 'o', "FILE", 0,
+	  "write the policy to FILE (default: stdout; then the program's "
+	  "stdout goes to stderr)" },
+	{ "format", 'f', "policy|oci|systemd", 0,
+	  "lsec policy (default), OCI/Docker JSON, or systemd unit drop-in" },
+	{ "merge", 0, "FILE", 0,
+	  "add what this run used to an lsec policy written before" },
+	{ "args", 0, NULL, 0,
+	  "also allow socket, clone, unshare and prctl only with the "
+	  "arguments seen (families, types, namespace flags, options)" },
+	{ "duration", 0, "D", 0,
+	  "stop tracing after D (30, 30s, 5m, ...); a started program is "
+	  "then terminated" },
+	{ "attach", 0, "PID", 0,
+	  "learn from the running process PID (all threads) instead of "
+	  "starting CMD; it keeps running afterwards" },
+	{ 0 }
+};
+
 static const struct lsec_cmd sandbox_cmds[] = {
+	{ "check", "POLICY", "validate a policy file", cmd_sandbox_check,
+	  .min_args = 1, .max_args = 1 },
+	{ "explain", "[POLICY]",
+	  "print the effective rules, families and groups expanded",
+	  cmd_sandbox_explain, sandbox_explain_opts, .max_args = 1 },
+	{ "export", "[POLICY]",
+	  "write the filter as BPF (for bwrap --seccomp), PFC or an OCI "
+	  "profile",
+	  cmd_sandbox_export, sandbox_export_opts, .max_args = 1 },
+	{ "groups", "[@GROUP]", "list the syscall groups, or one group's members",
+	  cmd_sandbox_groups, .max_args = 1 },
+	{ "import", "FILE.json",
+	  "turn an OCI/Docker seccomp profile into an lsec policy",
+	  cmd_sandbox_import, sandbox_import_opts, .min_args = 1, .max_args = 1 },
+	{ "run", "CMD [ARG...]", "run CMD under a seccomp filter",
+	  cmd_sandbox_run, sandbox_run_opts, .flags = LSEC_CMD_RUNS_PROGRAM,
+	  .min_args = 1, .max_args = -1, .nfixed = 0 },
+	{ "syscalls", "NAME|NUMBER",
+	  "resolve a syscall name, family or number on each architecture",
+	  cmd_sandbox_syscalls, sandbox_syscalls_opts, .min_args = 1,
+	  .max_args = 1 },
+	{ "trace", "[--] [CMD [ARG...]]",
+	  "run CMD (or --attach PID) and write the smallest seccomp policy "
+	  "that lets that run succeed",
+	  cmd_sandbox_trace, sandbox_trace_opts,
+	  .flags = LSEC_CMD_RUNS_PROGRAM | LSEC_CMD_OWN_STATUS | LSEC_CMD_MUTATES,
+	  .min_args = 0, .max_args = -1, .nfixed = 0 },
 	{ 0 }
 };
 

@@ -43,7 +43,35 @@ const struct lsec_nf_backend_ops *fw_backend_pick(struct lsec_ctx *ctx,
 void fw_backend_explain(struct lsec_ctx *ctx);
 
 /* sandbox.c */
+int cmd_sandbox_check(struct lsec_ctx *ctx);
+int cmd_sandbox_explain(struct lsec_ctx *ctx);
+int cmd_sandbox_export(struct lsec_ctx *ctx);
+int cmd_sandbox_groups(struct lsec_ctx *ctx);
+int cmd_sandbox_import(struct lsec_ctx *ctx);
+int cmd_sandbox_run(struct lsec_ctx *ctx);
+int cmd_sandbox_syscalls(struct lsec_ctx *ctx);
+/* sandbox_trace.c: trace, and run --report */
+int cmd_sandbox_trace(struct lsec_ctx *ctx);
+struct sandbox_report;
+struct lsec_sc_filter;
+struct lsec_sc_run_opts;
+struct lsec_sc_run_result;
+int sandbox_report_begin(struct lsec_ctx *ctx, struct lsec_sc_filter *f,
+			 struct lsec_sc_run_opts *o, struct sandbox_report **ret);
+void sandbox_report_end(struct sandbox_report *sr, struct lsec_sc_run_result *res);
+void sandbox_report_json(struct sandbox_report *sr);
+void sandbox_report_freep(struct sandbox_report **sr);
 
 /* profile.c */
+int cmd_profile_check(struct lsec_ctx *ctx);
+int cmd_profile_complain(struct lsec_ctx *ctx);
+int cmd_profile_enforce(struct lsec_ctx *ctx);
+int cmd_profile_exec(struct lsec_ctx *ctx);
+int cmd_profile_load(struct lsec_ctx *ctx);
+int cmd_profile_run(struct lsec_ctx *ctx);
+int cmd_profile_status(struct lsec_ctx *ctx);
+int cmd_profile_unload(struct lsec_ctx *ctx);
+/* profile_gen.c */
+int cmd_profile_gen(struct lsec_ctx *ctx);
 
 #endif

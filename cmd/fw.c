@@ -115,6 +115,15 @@ static void json_rules(struct lsec_json *j, const char *key,
 	lsec_json_array_end(j);
 }
 
+/* The head of a changing verb's document. */
+static void json_head(struct lsec_ctx *ctx, bool changed, const char *backend)
+{
+	cli_json_begin(ctx);
+	lsec_json_bool(&ctx->j, "changed", changed);
+	lsec_json_bool(&ctx->j, "check", ctx->check);
+	lsec_json_string(&ctx->j, "backend", backend);
+}
+
 static void say_rules(struct lsec_ctx *ctx, const char *sign,
 		      const struct lsec_nf_ruleset *s)
 {
@@ -177,10 +186,7 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 	ops->close(b); /* releases the lock */
 	if (r >= 0) {
 		if (ctx->json) {
-			cli_json_begin(ctx);
-			lsec_json_bool(&ctx->j, "changed", changed);
-			lsec_json_bool(&ctx->j, "check", ctx->check);
-			lsec_json_string(&ctx->j, "backend", ops->name);
+			json_head(ctx, changed, ops->name);
 			json_rules(&ctx->j, "added", &plan.add, false);
 			json_rules(&ctx->j, "removed", &plan.del, false);
 			lsec_json_array_begin(&ctx->j, "warnings");
@@ -413,14 +419,15 @@ static int run_forward(struct lsec_ctx *ctx, bool add)
 	if (r >= 0)
 		r = lsec_nf_rules_forward(&p, protos, &to, to_port, iface, comment,
 					  &rules, &ctx->err);
-	if (r >= 0 && add && !lsec_nf_forwarding(to.family))
+	if (r >= 0 && add && !lsec_nf_forwarding(to.family)) {
+		const char *sysctl = to.family == 4 ? "net.ipv4.ip_forward"
+						    : "net.ipv6.conf.all.forwarding";
+
 		snprintf(w.msg[w.n++], sizeof(w.msg[0]),
 			 "%s is off: traffic arriving from other hosts will "
 			 "not be forwarded (sysctl -w %s=1)",
-			 to.family == 4 ? "net.ipv4.ip_forward"
-					: "net.ipv6.conf.all.forwarding",
-			 to.family == 4 ? "net.ipv4.ip_forward"
-					: "net.ipv6.conf.all.forwarding");
+			 sysctl, sysctl);
+	}
 	if (r >= 0)
 		r = fw_change(ctx, add ? &rules : NULL, add ? NULL : &rules, &w);
 	lsec_nf_ruleset_free(&rules);
@@ -572,10 +579,7 @@ int cmd_fw_flush(struct lsec_ctx *ctx)
 	ops->close(b);
 	if (r >= 0) {
 		if (ctx->json) {
-			cli_json_begin(ctx);
-			lsec_json_bool(&ctx->j, "changed", n > 0);
-			lsec_json_bool(&ctx->j, "check", ctx->check);
-			lsec_json_string(&ctx->j, "backend", ops->name);
+			json_head(ctx, n > 0, ops->name);
 			lsec_json_int(&ctx->j, "chains_removed", n);
 			json_rules(&ctx->j, "removed", &removed, false);
 			cli_json_end(ctx);

@@ -3,6 +3,9 @@
 # Every check counts; the script ends with `finish`, which prints
 # "N passed, N failed" and exits non-zero if anything failed.
 set -u
+# The distribution's tools first: a version manager's shim on the caller's
+# PATH (pyenv's python3 takes ~2 s to start) must not decide what is tested.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 : "${LSEC:?run through ctest (LSEC=path to the lsec binary)}"
 LSEC_BUILD=${LSEC_BUILD:-$(dirname "$LSEC")}
 PASS=0

@@ -220,7 +220,7 @@ int lsec_ipset_rule_add(bool v6, const char *name, struct lsec_err *e)
 	struct xtc x = { 0 };
 	char sname[IPSET_MAXNAMELEN], comment[64], buf[1024];
 	const void *ent;
-	uint16_t idx;
+	uint16_t idx = 0;
 	size_t i;
 	int r, ok = 1;
 

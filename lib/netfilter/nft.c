@@ -44,7 +44,21 @@
 #include "lsec/netfilter.h"
 #include "lsec/nft.h"
 #include "lsec/util.h"
-#include "nft_json.h"
+
+/* libnftables' JSON, read with the shared reader: integers, or 0. */
+static int64_t jnum(const struct lsec_jv *v)
+{
+	uint64_t u = 0;
+
+	return lsec_jv_u64(v, &u) < 0 ? 0 : (int64_t)u;
+}
+
+static struct lsec_jv *jparse(const char *text)
+{
+	struct lsec_jv *doc = NULL;
+
+	return lsec_jv_parse(text, "libnftables output", &doc, NULL) < 0 ? NULL : doc;
+}
 
 static const char *const chain_names[LSEC_NF_CHAIN_MAX] = {
 	[LSEC_NF_INPUT] = "input",
@@ -359,21 +373,21 @@ int lsec_nft_rule_render(const struct lsec_nf_rule *r, FILE *f,
 
 /* ---- rules: nft JSON -> model ---- */
 
-static int json_prefix(const struct jv *v, uint8_t *addr, uint8_t *len,
+static int json_prefix(const struct lsec_jv *v, uint8_t *addr, uint8_t *len,
 		       uint8_t *fam)
 {
 	struct lsec_inet_prefix p;
-	const struct jv *pre = lsec_jv_get(v, "prefix");
+	const struct lsec_jv *pre = lsec_jv_get(v, "prefix");
 	const char *s = lsec_jv_str(v);
 	char buf[80];
 
 	if (pre) {
-		const struct jv *l = lsec_jv_get(pre, "len");
+		const struct lsec_jv *l = lsec_jv_get(pre, "len");
 
 		s = lsec_jv_str(lsec_jv_get(pre, "addr"));
-		if (!s || !l || l->t != JV_NUM)
+		if (!s || !l || l->type != LSEC_JV_NUMBER)
 			return -1;
-		snprintf(buf, sizeof(buf), "%s/%lld", s, (long long)l->i);
+		snprintf(buf, sizeof(buf), "%s/%lld", s, (long long)jnum(l));
 		s = buf;
 	}
 	if (!s || lsec_inet_parse_prefix(s, &p, NULL) < 0)
@@ -384,18 +398,18 @@ static int json_prefix(const struct jv *v, uint8_t *addr, uint8_t *len,
 	return 0;
 }
 
-static int json_ports(const struct jv *v, struct lsec_port_range *p)
+static int json_ports(const struct lsec_jv *v, struct lsec_port_range *p)
 {
-	const struct jv *r = lsec_jv_get(v, "range");
+	const struct lsec_jv *r = lsec_jv_get(v, "range");
 
-	if (v->t == JV_NUM && v->i > 0 && v->i <= 65535) {
-		p->lo = p->hi = (uint16_t)v->i;
+	if (v->type == LSEC_JV_NUMBER && jnum(v) > 0 && jnum(v) <= 65535) {
+		p->lo = p->hi = (uint16_t)jnum(v);
 		return 0;
 	}
-	if (r && r->t == JV_ARR && r->n == 2 && r->v[0].t == JV_NUM &&
-	    r->v[1].t == JV_NUM) {
-		p->lo = (uint16_t)r->v[0].i;
-		p->hi = (uint16_t)r->v[1].i;
+	if (r && r->type == LSEC_JV_ARRAY && r->n == 2 && r->kid[0].type == LSEC_JV_NUMBER &&
+	    r->kid[1].type == LSEC_JV_NUMBER) {
+		p->lo = (uint16_t)jnum(&r->kid[0]);
+		p->hi = (uint16_t)jnum(&r->kid[1]);
 		return 0;
 	}
 	return -1;
@@ -408,9 +422,9 @@ static int proto_num(const char *s)
 
 /* One match expression into k; -1: not a shape lsec writes. 1: the set
  * reference of an lsec-set rule. */
-static int json_match(const struct jv *m, struct lsec_nf_key *k)
+static int json_match(const struct lsec_jv *m, struct lsec_nf_key *k)
 {
-	const struct jv *left = lsec_jv_get(m, "left"),
+	const struct lsec_jv *left = lsec_jv_get(m, "left"),
 			*right = lsec_jv_get(m, "right"), *x;
 	const char *op = lsec_jv_str(lsec_jv_get(m, "op"));
 	uint8_t fam = 0;
@@ -466,11 +480,11 @@ static int json_match(const struct jv *m, struct lsec_nf_key *k)
 		return -1;
 	}
 	if ((x = lsec_jv_get(left, "fib"))) {
-		const struct jv *fl = lsec_jv_get(x, "flags");
+		const struct lsec_jv *fl = lsec_jv_get(x, "flags");
 
 		if (streq(lsec_jv_str(lsec_jv_get(x, "result")), "type") &&
-		    fl && fl->t == JV_ARR && fl->n == 1 &&
-		    streq(lsec_jv_str(&fl->v[0]), "daddr") &&
+		    fl && fl->type == LSEC_JV_ARRAY && fl->n == 1 &&
+		    streq(lsec_jv_str(&fl->kid[0]), "daddr") &&
 		    streq(lsec_jv_str(right), "local")) {
 			k->dst_local = 1;
 			return 0;
@@ -483,10 +497,10 @@ static int json_match(const struct jv *m, struct lsec_nf_key *k)
  * A JSON "rule" object into r.  Returns 0 for an lsec rule, 1 for an
  * lsec-set rule (*setref: the set's name), -1 for anything else.
  */
-int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r,
+int lsec_nft_rule_parse(const struct lsec_jv *rule, int chain, struct lsec_nf_rule *r,
 			const char **setref)
 {
-	const struct jv *ex = lsec_jv_get(rule, "expr");
+	const struct lsec_jv *ex = lsec_jv_get(rule, "expr");
 	const char *comment = lsec_jv_str(lsec_jv_get(rule, "comment"));
 	struct lsec_nf_key *k = &r->k;
 	bool is_set = false;
@@ -494,12 +508,12 @@ int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r
 
 	memset(r, 0, sizeof(*r));
 	lsec_nf_key_init(k, 0, (enum lsec_nf_chain)chain, LSEC_NF_OTHER);
-	if (!ex || ex->t != JV_ARR || !comment ||
+	if (!ex || ex->type != LSEC_JV_ARRAY || !comment ||
 	    strncmp(comment, LSEC_NF_TAG, strlen(LSEC_NF_TAG)) != 0)
 		return -1;
 	for (i = 0; i < ex->n; i++) {
-		const struct jv *val;
-		const char *what = lsec_jv_only(&ex->v[i], &val);
+		const struct lsec_jv *val;
+		const char *what = lsec_jv_only(&ex->kid[i], &val);
 
 		if (!what)
 			return -1;
@@ -509,18 +523,18 @@ int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r
 			if (m < 0)
 				return -1;
 			if (m == 1) {
-				const struct jv *rt = lsec_jv_get(val, "right");
+				const struct lsec_jv *rt = lsec_jv_get(val, "right");
 
 				is_set = true;
 				if (setref)
 					*setref = lsec_jv_str(rt) + 1;
 			}
 		} else if (streq(what, "counter")) {
-			const struct jv *p = lsec_jv_get(val, "packets"),
+			const struct lsec_jv *p = lsec_jv_get(val, "packets"),
 					*b = lsec_jv_get(val, "bytes");
 
-			r->packets = p && p->t == JV_NUM ? (uint64_t)p->i : 0;
-			r->bytes = b && b->t == JV_NUM ? (uint64_t)b->i : 0;
+			r->packets = p && p->type == LSEC_JV_NUMBER ? (uint64_t)jnum(p) : 0;
+			r->bytes = b && b->type == LSEC_JV_NUMBER ? (uint64_t)jnum(b) : 0;
 		} else if (streq(what, "accept")) {
 			k->verdict = LSEC_NF_ACCEPT;
 		} else if (streq(what, "drop")) {
@@ -532,7 +546,7 @@ int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r
 		} else if (streq(what, "masquerade")) {
 			k->verdict = LSEC_NF_MASQUERADE;
 		} else if (streq(what, "dnat")) {
-			const struct jv *port = lsec_jv_get(val, "port");
+			const struct lsec_jv *port = lsec_jv_get(val, "port");
 			uint8_t len, fam;
 
 			k->verdict = LSEC_NF_DNAT;
@@ -540,8 +554,8 @@ int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r
 					&fam) < 0)
 				return -1;
 			k->family = fam;
-			if (port && port->t == JV_NUM)
-				k->to_port = (uint16_t)port->i;
+			if (port && port->type == LSEC_JV_NUMBER)
+				k->to_port = (uint16_t)jnum(port);
 		} else {
 			return -1;
 		}
@@ -605,11 +619,11 @@ static int elem_to_rule(const struct lsec_inet_prefix *p,
 
 /* The table as JSON (sets without elements), parsed; NULL with *absent
  * set when there is no table. */
-static struct jv *table_json(struct lsec_nf_backend *b, bool *absent,
+static struct lsec_jv *table_json(struct lsec_nf_backend *b, bool *absent,
 			     struct lsec_err *e)
 {
 	const char *out = NULL;
-	struct jv *doc;
+	struct lsec_jv *doc;
 	int r;
 
 	*absent = false;
@@ -624,7 +638,7 @@ static struct jv *table_json(struct lsec_nf_backend *b, bool *absent,
 	}
 	if (r < 0)
 		return NULL;
-	doc = lsec_jv_parse(out);
+	doc = jparse(out);
 	if (!doc)
 		lsec_err_set(e, EIO, "nf_tables: cannot parse the JSON listing");
 	return doc;
@@ -648,8 +662,8 @@ static int mark_set(const char *name, uint64_t timeout_ms, uint32_t flags,
 static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 		    struct lsec_err *e)
 {
-	struct jv *doc;
-	const struct jv *items = NULL;
+	struct lsec_jv *doc;
+	const struct lsec_jv *items = NULL;
 	bool absent;
 	size_t i;
 	int c, r, s;
@@ -672,10 +686,10 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 				    LSEC_NFT_BLOCK_TABLE, strerror(-r));
 	}
 	items = lsec_jv_get(doc, "nftables");
-	if (!items || items->t != JV_ARR)
+	if (!items || items->type != LSEC_JV_ARRAY)
 		items = NULL;
 	for (i = 0; items && i < items->n; i++) {
-		const struct jv *x = lsec_jv_get(&items->v[i], "chain");
+		const struct lsec_jv *x = lsec_jv_get(&items->kid[i], "chain");
 
 		if (x && (c = chain_by_name(lsec_jv_str(lsec_jv_get(x, "name")))) >= 0)
 			b->chain[c] = true;
@@ -702,8 +716,8 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 					     name, strerror(-r));
 		}
 		for (i = 0; items && i < items->n && r >= 0; i++) {
-			const struct jv *x = lsec_jv_get(&items->v[i], "rule");
-			const struct jv *h;
+			const struct lsec_jv *x = lsec_jv_get(&items->kid[i], "rule");
+			const struct lsec_jv *h;
 			struct lsec_nf_rule rule;
 			char text[64];
 			int t;
@@ -721,11 +735,11 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 				snprintf(text, sizeof(text),
 					 "nft rule in chain %s, handle %lld",
 					 chain_names[c],
-					 h && h->t == JV_NUM ? (long long)h->i : -1LL);
+					 h && h->type == LSEC_JV_NUMBER ? (long long)jnum(h) : -1LL);
 				rule.text = text;
 			}
 			if (lsec_nf_ruleset_add(out, &rule) < 0 ||
-			    remember(b, &rule.k, h && h->t == JV_NUM ? (uint64_t)h->i : 0) < 0)
+			    remember(b, &rule.k, h && h->type == LSEC_JV_NUMBER ? (uint64_t)jnum(h) : 0) < 0)
 				r = lsec_err_set(e, ENOMEM, "out of memory");
 		}
 	}

@@ -11,7 +11,7 @@
 
 #include "lsec/inet.h"
 #include "lsec/netfilter.h"
-#include "nft_json.h"
+#include "lsec/jsonread.h"
 
 /* nft keeps at most 128 bytes of a comment (rule or element). */
 #define LSEC_NFT_COMMENT_MAX 128
@@ -64,7 +64,7 @@ int lsec_nft_rule_render(const struct lsec_nf_rule *r, FILE *f,
 			 struct lsec_err *e);
 /* A JSON "rule" object: 0 lsec rule (comment borrowed from rule), 1 an
  * lsec-set rule (*setref borrowed), -1 anything else. */
-int lsec_nft_rule_parse(const struct jv *rule, int chain, struct lsec_nf_rule *r,
+int lsec_nft_rule_parse(const struct lsec_jv *rule, int chain, struct lsec_nf_rule *r,
 			const char **setref);
 void lsec_nft_put_table(FILE *f);
 void lsec_nft_put_chain(FILE *f, enum lsec_nf_chain c);

@@ -34,16 +34,25 @@ if command -v bash >/dev/null; then
 	}
 	got=$(complete_words "$LSEC" "")
 	for g in fw profile sandbox; do expect_match "^$g\$" "$got" "bash completes group $g"; done
+	# every verb and option of the table, completed in one bash process
 	"$LSEC" __table >"$T/table"
-	while read -r g v opt; do
-		if [ -z "$opt" ]; then
-			got=$(complete_words "$LSEC" "$g" "")
-			expect_match "^$v\$" "$got" "bash completes '$g $v'"
-		else
-			got=$(complete_words "$LSEC" "$g" "$v" "--")
-			expect_match "^$opt\$" "$got" "bash completes '$g $v $opt'"
-		fi
-	done <"$T/table"
+	bash -c '
+		complete() { :; }; compopt() { :; }
+		. "$1"
+		while read -r g v opt; do
+			if [ -z "$opt" ]; then COMP_WORDS=("$2" "$g" ""); want=$v
+			else COMP_WORDS=("$2" "$g" "$v" "--"); want=$opt; fi
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			_lsec
+			hit=no
+			for c in "${COMPREPLY[@]}"; do [ "$c" = "$want" ] && hit=yes; done
+			echo "$hit $g $v $opt"
+		done <"$3"' _ "$LSEC_SRC/completions/lsec.bash" "$LSEC" "$T/table" >"$T/completed"
+	while read -r hit g v opt; do
+		[ "$hit" = yes ] && ok "bash completes '$g $v $opt'" || not_ok "bash does not complete '$g $v $opt'"
+	done <"$T/completed"
+	[ "$(wc -l <"$T/completed")" -eq "$(wc -l <"$T/table")" ] && [ -s "$T/table" ] &&
+		ok "every table line checked" || not_ok "completion check incomplete"
 	got=$(complete_words "$LSEC_BUILD/lsec-fw" "")
 	expect_eq "$got" "$("$LSEC" __complete lsec fw "")" "lsec-fw completes like lsec fw"
 	got=$(complete_words "$LSEC" "fw" "--js")

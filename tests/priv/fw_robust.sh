@@ -109,4 +109,24 @@ if command -v setpriv >/dev/null; then
 fi
 expect_eq "$(ruleset here)" "$before" "ruleset unchanged"
 "$LSEC" fw flush -q
+
+# --- status warnings: nf_tables rules and Docker chains present ---
+expect_rc 0 "status" "$LSEC" fw status --json
+expect_no_match 'nf_tables' "$OUT" "no nf_tables warning in a clean namespace"
+if command -v nft >/dev/null; then
+	nft add table ip lsectest && nft add chain ip lsectest DOCKER-USER
+	iptables-legacy -w -N DOCKER
+	"$LSEC" fw forward 8080/tcp --to 10.0.0.2 -q 2>/dev/null
+	expect_rc 0 "status with nft rules, Docker chains, a forward" "$LSEC" fw status --json
+	json_ok "$OUT" "status --json is one document"
+	expect_match 'nf_tables \(iptables-nft\) rules are present' "$OUT" "warns about nf_tables rules"
+	expect_match "Docker's chains are present in the legacy" "$OUT" "warns about Docker (legacy)"
+	expect_match "Docker's chains are present \(in nf_tables" "$OUT" "warns about Docker (nf_tables)"
+	expect_match 'forwarding is off' "$OUT" "warns that forwards exist while forwarding is off"
+	expect_match '"hooked":true' "$OUT" "chains reported as hooked"
+	nft delete table ip lsectest
+	iptables-legacy -w -X DOCKER
+	"$LSEC" fw flush -q
+fi
+
 finish

@@ -22,13 +22,15 @@ static void check_opts(const struct lsec_cmd *g, const struct lsec_cmd *v)
 		/* documented: non-empty help that is a phrase, not a sentence */
 		if (!o->help || !o->help[0])
 			fail_msg("%s %s --%s has no help text", g->name, v->name, o->name);
-		if (o->help[strlen(o->help) - 1] == '.')
+		size_t hl = strlen(o->help);
+		if (o->help[hl - 1] == '.' && !(hl >= 3 && strcmp(o->help + hl - 3, "...") == 0))
 			fail_msg("%s %s --%s: help ends with '.'", g->name, v->name, o->name);
 		for (const char *c = o->name; *c; c++)
 			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
 				fail_msg("%s %s --%s: option names are lower-case words",
 					 g->name, v->name, o->name);
-		if (o->arg)
+		/* a metavariable (FILE) or a list of choices (auto|nft|legacy) */
+		if (o->arg && !strchr(o->arg, '|'))
 			for (const char *c = o->arg; *c; c++)
 				if (islower((unsigned char)*c))
 					fail_msg("%s %s --%s: metavariable '%s' must be upper case",

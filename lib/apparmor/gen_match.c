@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Escaping of literal paths, a matcher for AppArmor's glob syntax, and the
+ * stock tunables, for the generator's own decisions (what an abstraction
+ * already grants).  The real parser is the authority for what a profile
+ * means; tests compare against `apparmor_parser -D rule-exprs`.
+ */
+#include "lsec/aagen.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsec/cleanup.h"
+
+/* Characters with a meaning inside a quoted AppArmor path. */
+static bool aa_special(unsigned char c)
+{
+	return strchr("\\\"*?[]{}^", c) != NULL && c;
+}
+
+char *lsec_aa_escape(const char *raw)
+{
+	size_t n = strlen(raw), i;
+	char *out = malloc(n * 4 + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		if (aa_special(c)) {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			*p++ = '\\';
+			*p++ = (char)('0' + ((c >> 6) & 7));
+			*p++ = (char)('0' + ((c >> 3) & 7));
+			*p++ = (char)('0' + (c & 7));
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+static bool isodigit(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+char *lsec_aa_unescape(const char *pat)
+{
+	char *out = malloc(strlen(pat) + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	while (*pat) {
+		if (*pat == '\\') {
+			if (isodigit(pat[1]) && isodigit(pat[2]) && isodigit(pat[3])) {
+				*p++ = (char)(((pat[1] - '0') << 6) |
+					      ((pat[2] - '0') << 3) | (pat[3] - '0'));
+				pat += 4;
+				continue;
+			}
+			if (!pat[1])
+				goto bad;
+			*p++ = pat[1];
+			pat += 2;
+			continue;
+		}
+		if (strchr("*?[]{}", *pat) || (*pat == '@' && pat[1] == '{'))
+			goto bad;
+		*p++ = *pat++;
+	}
+	*p = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/* One pattern element's literal byte at *p (handles \x and \ooo). */
+static int lit(const char **p)
+{
+	const char *s = *p;
+
+	if (*s == '\\' && s[1]) {
+		if (isodigit(s[1]) && isodigit(s[2]) && isodigit(s[3])) {
+			*p = s + 4;
+			return ((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0');
+		}
+		*p = s + 2;
+		return (unsigned char)s[1];
+	}
+	*p = s + 1;
+	return (unsigned char)*s;
+}
+
+/* [..] class at p (p points after '['); sets *end after ']'. */
+static bool class_match(const char *p, unsigned char c, const char **end)
+{
+	bool neg = false, hit = false;
+
+	if (*p == '^') {
+		neg = true;
+		p++;
+	}
+	while (*p && *p != ']') {
+		int lo = lit(&p), hi = lo;
+
+		if (*p == '-' && p[1] && p[1] != ']') {
+			p++;
+			hi = lit(&p);
+		}
+		if (c >= lo && c <= hi)
+			hit = true;
+	}
+	*end = *p ? p + 1 : p;
+	return neg ? !hit && c != '/' : hit;
+}
+
+/* The end of the {..} group starting at p (at '{'): points at its '}'. */
+static const char *group_end(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '{')
+			depth++;
+		else if (*p == '}' && --depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static bool match(const char *p, const char *s, const char *start)
+{
+	for (;;) {
+		switch (*p) {
+		case '\0':
+			return *s == '\0';
+		case '*':
+			if (p[1] == '*') {
+				while (*p == '*')
+					p++;
+				for (;; s++) {
+					if (match(p, s, start))
+						return true;
+					if (!*s)
+						return false;
+				}
+			}
+			p++;
+			for (;; s++) {
+				if (match(p, s, start))
+					return true;
+				if (!*s || *s == '/')
+					return false;
+			}
+		case '?':
+			if (!*s || *s == '/')
+				return false;
+			p++;
+			s++;
+			break;
+		case '[': {
+			const char *end;
+
+			if (!*s || !class_match(p + 1, (unsigned char)*s, &end))
+				return false;
+			p = end;
+			s++;
+			break;
+		}
+		case '{': {
+			const char *end = group_end(p), *a = p + 1;
+			size_t restlen;
+			int depth = 0;
+
+			if (!end)
+				return false;
+			restlen = strlen(end + 1);
+			for (const char *q = a; q <= end; q++) {
+				if (*q == '\\' && q[1] && q < end) {
+					q++;
+					continue;
+				}
+				if (*q == '{')
+					depth++;
+				else if (*q == '}' && depth > 0 && q != end)
+					depth--;
+				else if ((*q == ',' && depth == 0) || q == end) {
+					size_t alen = (size_t)(q - a);
+					char *buf = malloc(alen + restlen + 1);
+					bool ok;
+
+					if (!buf)
+						return false;
+					memcpy(buf, a, alen);
+					memcpy(buf + alen, end + 1, restlen + 1);
+					ok = match(buf, s, start);
+					free(buf);
+					if (ok)
+						return true;
+					a = q + 1;
+				}
+			}
+			return false;
+		}
+		default: {
+			int c = lit(&p);
+
+			/* "a//b" in the pattern (e.g. @{PROC}/x) is "a/b" */
+			if (c == '/' && *s != '/' && s > start && s[-1] == '/')
+				break;
+			if ((unsigned char)*s != c)
+				return false;
+			s++;
+		}
+		}
+	}
+}
+
+bool lsec_aagen_glob_match(const char *pattern, const char *path)
+{
+	return match(pattern, path, path);
+}
+
+static const struct {
+	const char *name, *val;
+} tunables[] = {
+	{ "PROC", "/proc/" },
+	{ "pid", "[1-9]*" },
+	{ "pids", "[1-9]*" },
+	{ "tid", "[1-9]*" },
+	{ "uid", "[0-9]*" },
+	{ "uids", "[0-9]*" },
+	{ "HOME", "{/home/*/,/root/}" },
+	{ "HOMEDIRS", "/home/" },
+	{ "sys", "/sys/" },
+	{ "run", "{/run/,/var/run/}" },
+	{ "multiarch", "*-linux-gnu*" },
+	{ "etc_ro", "{/etc/,/usr/etc/}" },
+	{ "etc_rw", "/etc/" },
+};
+
+char *lsec_aa_expand_vars(const char *pattern)
+{
+	size_t cap = strlen(pattern) * 2 + 64, n = 0;
+	char *out = malloc(cap);
+	const char *p = pattern;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		const char *add = p, *next;
+		size_t alen = 1;
+
+		if (*p == '\\' && p[1]) {
+			alen = 2;
+		} else if (*p == '@' && p[1] == '{') {
+			const char *end = strchr(p, '}');
+			size_t i;
+
+			if (!end)
+				goto bad;
+			add = NULL;
+			for (i = 0; i < ELEMENTSOF(tunables); i++)
+				if (strlen(tunables[i].name) == (size_t)(end - p - 2) &&
+				    strncmp(tunables[i].name, p + 2, (size_t)(end - p - 2)) == 0)
+					add = tunables[i].val;
+			if (!add)
+				goto bad;
+			alen = strlen(add);
+			next = end + 1;
+		}
+		if (add == p)
+			next = p + alen;
+		if (n + alen + 1 > cap) {
+			char *no = realloc(out, cap = (n + alen + 1) * 2);
+
+			if (!no)
+				goto bad;
+			out = no;
+		}
+		memcpy(out + n, add, alen);
+		n += alen;
+		p = next;
+	}
+	out[n] = '\0';
+	/* "/proc/" + "/x": collapse doubled slashes the way the parser does */
+	{
+		char *r = out, *w = out;
+
+		for (; *r; r++) {
+			if (*r == '\\' && r[1]) {
+				*w++ = *r++;
+				*w++ = *r;
+				continue;
+			}
+			if (*r == '/' && w > out && w[-1] == '/')
+				continue;
+			*w++ = *r;
+		}
+		*w = '\0';
+	}
+	return out;
+bad:
+	free(out);
+	return NULL;
+}

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: MIT */
+/* The AppArmor profile model: patterns, permissions, names, freeing. */
+#include "lsec/apparmor.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lsec/cleanup.h"
+#include "lsec/util.h"
+
+#define GLOB_META "*?[]{}^\\"
+
+void lsec_aa_strv_free(char **v)
+{
+	char **p;
+
+	if (!v)
+		return;
+	for (p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* ---- glob matching ---------------------------------------------------------- */
+
+/* Match [...] at p against c; *end is set past the closing ']'. */
+static bool class_match(const char *p, unsigned char c, const char **end)
+{
+	bool neg = false, hit = false;
+
+	p++; /* '[' */
+	if (*p == '^' || *p == '!') {
+		neg = true;
+		p++;
+	}
+	do {
+		unsigned char lo, hi;
+
+		if (*p == '\\' && p[1])
+			p++;
+		lo = (unsigned char)*p++;
+		hi = lo;
+		if (*p == '-' && p[1] && p[1] != ']') {
+			p++;
+			if (*p == '\\' && p[1])
+				p++;
+			hi = (unsigned char)*p++;
+		}
+		if (c >= lo && c <= hi)
+			hit = true;
+	} while (*p && *p != ']');
+	*end = *p ? p + 1 : p;
+	return hit != neg;
+}
+
+/* Pattern without braces against s. */
+static bool match_simple(const char *p, const char *s)
+{
+	while (*p) {
+		if (p[0] == '*' && p[1] == '*') {
+			while (*p == '*')
+				p++;
+			for (;; s++) {
+				if (match_simple(p, s))
+					return true;
+				if (!*s)
+					return false;
+			}
+		}
+		if (*p == '*') {
+			p++;
+			for (;; s++) {
+				if (match_simple(p, s))
+					return true;
+				if (!*s || *s == '/')
+					return false;
+			}
+		}
+		if (!*s)
+			return false;
+		if (*p == '?') {
+			if (*s == '/')
+				return false;
+		} else if (*p == '[') {
+			const char *end;
+
+			if (*s == '/' || !class_match(p, (unsigned char)*s, &end))
+				return false;
+			p = end;
+			s++;
+			continue;
+		} else {
+			if (*p == '\\' && p[1])
+				p++;
+			if (*p != *s)
+				return false;
+		}
+		p++;
+		s++;
+	}
+	return !*s;
+}
+
+/* Find the '}' matching the '{' at p (escape-aware); NULL if unbalanced. */
+static const char *brace_end(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '{')
+			depth++;
+		else if (*p == '}' && --depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static const char *first_brace(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '{')
+			return p;
+	}
+	return NULL;
+}
+
+struct strv {
+	char **v;
+	size_t n, cap, max;
+};
+
+static int strv_push(struct strv *sv, char *s)
+{
+	if (!s)
+		return -ENOMEM;
+	if (sv->n + 2 > sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 8;
+		char **v = realloc(sv->v, cap * sizeof(*v));
+
+		if (!v) {
+			free(s);
+			return -ENOMEM;
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	if (sv->n >= sv->max) {
+		free(s);
+		return -E2BIG;
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+	return 0;
+}
+
+static int expand_into(const char *pat, struct strv *out)
+{
+	const char *open = first_brace(pat), *close, *alt, *p;
+	int depth = 0;
+
+	if (!open) {
+		char *leaf = strdup(pat);
+
+		if (leaf)
+			lsec_aa_pattern_collapse(leaf);
+		return strv_push(out, leaf);
+	}
+	close = brace_end(open);
+	if (!close)
+		return -EINVAL;
+	/* each top-level alternative between open and close */
+	for (alt = p = open + 1; p <= close; p++) {
+		if (*p == '\\' && p[1] && p < close) {
+			p++;
+			continue;
+		}
+		if (*p == '{')
+			depth++;
+		else if (*p == '}' && p != close)
+			depth--;
+		else if ((*p == ',' && depth == 0) || p == close) {
+			_cleanup_free_ char *next = NULL;
+			int r;
+
+			if (asprintf(&next, "%.*s%.*s%s", (int)(open - pat), pat,
+				     (int)(p - alt), alt, close + 1) < 0)
+				return -ENOMEM;
+			r = expand_into(next, out);
+			if (r < 0)
+				return r;
+			alt = p + 1;
+		}
+	}
+	return 0;
+}
+
+int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret)
+{
+	struct strv sv = { .max = max };
+	int r = expand_into(pattern, &sv);
+
+	if (r < 0) {
+		lsec_aa_strv_free(sv.v);
+		return r;
+	}
+	*ret = sv.v;
+	return (int)sv.n;
+}
+
+bool lsec_aa_glob_match(const char *pattern, const char *path)
+{
+	char **alts = NULL, **a;
+	bool hit = false;
+
+	if (!first_brace(pattern))
+		return match_simple(pattern, path);
+	if (lsec_aa_brace_expand(pattern, 65536, &alts) < 0)
+		return false;
+	for (a = alts; a && *a && !hit; a++)
+		hit = match_simple(*a, path);
+	lsec_aa_strv_free(alts);
+	return hit;
+}
+
+void lsec_aa_pattern_collapse(char *s)
+{
+	char *o = s;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			*o++ = *p++;
+			*o++ = *p;
+			continue;
+		}
+		if (*p == '/' && o > s && o[-1] == '/')
+			continue;
+		*o++ = *p;
+	}
+	*o = '\0';
+}
+
+bool lsec_aa_pattern_has_glob(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (strchr("*?[{", *p))
+			return true;
+	}
+	return false;
+}
+
+char *lsec_aa_pattern_unescape(const char *pattern)
+{
+	char *out = malloc(strlen(pattern) + 1), *o = out;
+	const char *p;
+
+	if (!out)
+		return NULL;
+	for (p = pattern; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *lsec_aa_quote_path(const char *path)
+{
+	char *out = malloc(strlen(path) * 4 + 3), *o = out;
+	const unsigned char *p;
+
+	if (!out)
+		return NULL;
+	*o++ = '"';
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p >= 0x7f) {
+			o += sprintf(o, "\\%03o", *p);
+			continue;
+		}
+		if (*p == '"' || strchr(GLOB_META, *p))
+			*o++ = '\\';
+		*o++ = (char)*p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+/* ---- permissions ------------------------------------------------------------ */
+
+int lsec_aa_perms_parse(const char *s, unsigned *ret, char *why, size_t whylen)
+{
+	unsigned perms = 0, xq = 0;
+	const char *p;
+
+	if (!*s) {
+		snprintf(why, whylen, "no permissions given");
+		return -EINVAL;
+	}
+	for (p = s; *p; p++) {
+		switch (*p) {
+		case 'r': perms |= LSEC_AA_R; break;
+		case 'w': perms |= LSEC_AA_W; break;
+		case 'a': perms |= LSEC_AA_A; break;
+		case 'l': perms |= LSEC_AA_L; break;
+		case 'k': perms |= LSEC_AA_K; break;
+		case 'm': perms |= LSEC_AA_M; break;
+		case 'i': xq |= LSEC_AA_IX; break;
+		case 'p': case 'P': xq |= LSEC_AA_PX; break;
+		case 'c': case 'C': xq |= LSEC_AA_CX; break;
+		case 'u': case 'U': xq |= LSEC_AA_UX; break;
+		case 'x':
+			if (!xq) {
+				snprintf(why, whylen,
+					 "'x' must be preceded by an exec qualifier (i, p, c or u) in '%s'",
+					 s);
+				return -EINVAL;
+			}
+			/* pix, cix, pux, cux: a transition with a fallback */
+			if (xq & (LSEC_AA_PX | LSEC_AA_CX))
+				xq &= ~(unsigned)(LSEC_AA_IX | LSEC_AA_UX);
+			if (__builtin_popcount(xq) > 1) {
+				snprintf(why, whylen,
+					 "conflicting exec qualifiers in '%s'", s);
+				return -EINVAL;
+			}
+			if (perms & LSEC_AA_X_ANY) {
+				snprintf(why, whylen,
+					 "conflicting exec qualifiers in '%s'", s);
+				return -EINVAL;
+			}
+			perms |= xq;
+			xq = 0;
+			break;
+		default:
+			snprintf(why, whylen, "invalid permission '%c' in '%s'",
+				 *p, s);
+			return -EINVAL;
+		}
+	}
+	if (xq) {
+		snprintf(why, whylen, "exec qualifier without 'x' in '%s'", s);
+		return -EINVAL;
+	}
+	if ((perms & LSEC_AA_W) && (perms & LSEC_AA_A)) {
+		snprintf(why, whylen, "conflict 'a' and 'w' in '%s'", s);
+		return -EINVAL;
+	}
+	*ret = perms;
+	return 0;
+}
+
+void lsec_aa_perms_format(unsigned perms, char *buf, size_t len)
+{
+	static const struct {
+		unsigned bit;
+		const char *s;
+	} order[] = {
+		{ LSEC_AA_M, "m" }, { LSEC_AA_R, "r" }, { LSEC_AA_W, "w" },
+		{ LSEC_AA_A, "a" }, { LSEC_AA_L, "l" }, { LSEC_AA_K, "k" },
+		{ LSEC_AA_IX, "ix" }, { LSEC_AA_PX, "px" }, { LSEC_AA_CX, "cx" },
+		{ LSEC_AA_UX, "ux" },
+	};
+	size_t i, n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < ELEMENTSOF(order); i++)
+		if ((perms & order[i].bit) && n + strlen(order[i].s) < len)
+			n += (size_t)sprintf(buf + n, "%s", order[i].s);
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+struct name_num {
+	const char *name;
+	int num;
+};
+
+static int num_from_name(const struct name_num *t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq(t[i].name, name))
+			return t[i].num;
+	return -1;
+}
+
+static const char *name_from_num(const struct name_num *t, size_t n, int num)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	return NULL;
+}
+
+static const struct name_num families[] = {
+	{ "unix", AF_UNIX },	     { "inet", AF_INET },
+	{ "ax25", AF_AX25 },	     { "ipx", AF_IPX },
+	{ "appletalk", AF_APPLETALK }, { "netrom", AF_NETROM },
+	{ "bridge", AF_BRIDGE },     { "atmpvc", AF_ATMPVC },
+	{ "x25", AF_X25 },	     { "inet6", AF_INET6 },
+	{ "rose", AF_ROSE },	     { "netbeui", AF_NETBEUI },
+	{ "security", AF_SECURITY }, { "key", AF_KEY },
+	{ "netlink", AF_NETLINK },   { "packet", AF_PACKET },
+	{ "ash", AF_ASH },	     { "econet", AF_ECONET },
+	{ "atmsvc", AF_ATMSVC },     { "rds", AF_RDS },
+	{ "sna", AF_SNA },	     { "irda", AF_IRDA },
+	{ "pppox", AF_PPPOX },	     { "wanpipe", AF_WANPIPE },
+	{ "llc", AF_LLC },	     { "ib", AF_IB },
+	{ "mpls", AF_MPLS },	     { "can", AF_CAN },
+	{ "tipc", AF_TIPC },	     { "bluetooth", AF_BLUETOOTH },
+	{ "iucv", AF_IUCV },	     { "rxrpc", AF_RXRPC },
+	{ "isdn", AF_ISDN },	     { "phonet", AF_PHONET },
+	{ "ieee802154", AF_IEEE802154 }, { "caif", AF_CAIF },
+	{ "alg", AF_ALG },	     { "nfc", AF_NFC },
+	{ "vsock", AF_VSOCK },	     { "kcm", AF_KCM },
+	{ "qipcrtr", AF_QIPCRTR },   { "smc", AF_SMC },
+	{ "xdp", 44 },		     { "mctp", 45 },
+};
+
+int lsec_aa_family_from_name(const char *name)
+{
+	return num_from_name(families, ELEMENTSOF(families), name);
+}
+
+const char *lsec_aa_family_name(int family)
+{
+	return name_from_num(families, ELEMENTSOF(families), family);
+}
+
+static const struct name_num socktypes[] = {
+	{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM },
+	{ "seqpacket", SOCK_SEQPACKET }, { "rdm", SOCK_RDM },
+	{ "raw", SOCK_RAW }, { "packet", SOCK_PACKET },
+};
+
+int lsec_aa_socktype_from_name(const char *name)
+{
+	return num_from_name(socktypes, ELEMENTSOF(socktypes), name);
+}
+
+const char *lsec_aa_socktype_name(int type)
+{
+	return name_from_num(socktypes, ELEMENTSOF(socktypes), type);
+}
+
+/* In kernel order: the index is the capability's number. */
+static const char *const capabilities[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
+	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
+	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
+	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+	"audit_write", "audit_control", "setfcap", "mac_override",
+	"mac_admin", "syslog", "wake_alarm", "block_suspend",
+	"audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+int lsec_aa_capability_number(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ELEMENTSOF(capabilities); i++)
+		if (streq(capabilities[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *lsec_aa_capability_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < ELEMENTSOF(capabilities) ? capabilities[cap]
+								  : NULL;
+}
+
+bool lsec_aa_capability_valid(const char *name)
+{
+	return lsec_aa_capability_number(name) >= 0;
+}
+
+/* ---- freeing, picking ------------------------------------------------------- */
+
+static void rule_free(struct lsec_aa_rule *r)
+{
+	free(r->file);
+	free(r->text);
+	free(r->path);
+	free(r->exec_target);
+	free(r->proto);
+	free(r->cap);
+	free(r->keyword);
+}
+
+static void profile_free(struct lsec_aa_profile *p)
+{
+	size_t i;
+
+	free(p->name);
+	free(p->attach);
+	free(p->file);
+	for (i = 0; i < p->nrules; i++)
+		rule_free(&p->rules[i]);
+	free(p->rules);
+	for (i = 0; i < p->nchildren; i++)
+		profile_free(&p->children[i]);
+	free(p->children);
+}
+
+void lsec_aa_policy_free(struct lsec_aa_policy *p)
+{
+	size_t i, j;
+
+	if (!p)
+		return;
+	free(p->file);
+	free(p->abi);
+	for (i = 0; i < p->nprofiles; i++)
+		profile_free(&p->profiles[i]);
+	free(p->profiles);
+	for (i = 0; i < p->nvars; i++) {
+		free(p->vars[i].name);
+		for (j = 0; j < p->vars[i].nvalues; j++)
+			free(p->vars[i].values[j]);
+		free(p->vars[i].values);
+	}
+	free(p->vars);
+	for (i = 0; i < p->nincludes; i++)
+		free(p->includes[i]);
+	free(p->includes);
+	memset(p, 0, sizeof(*p));
+}
+
+const struct lsec_aa_profile *lsec_aa_policy_pick(const struct lsec_aa_policy *p,
+						  const char *exe)
+{
+	size_t i;
+
+	if (!p->nprofiles)
+		return NULL;
+	for (i = 0; exe && i < p->nprofiles; i++)
+		if (p->profiles[i].attach &&
+		    lsec_aa_glob_match(p->profiles[i].attach, exe))
+			return &p->profiles[i];
+	return &p->profiles[0];
+}
