@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The nf_tables backend's pure parts: the JSON reader, rules to nft text and
- * back from nft's JSON, the backend choice, blocklist names. */
+/* The nf_tables backend's pure parts: rules to nft text and back from nft's
+ * JSON, the backend choice, blocklist names. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,48 +14,10 @@
 #include <cmocka.h>
 
 #include "../../lib/netfilter/nft_int.h"
+#include "lsec/jsonread.h"
 #include "lsec/netfilter.h"
 #include "lsec/nft.h"
 #include "lsec/util.h"
-
-static void test_json(void **state)
-{
-	struct jv *d = lsec_jv_parse(
-		" {\"a\": [1, -2, 3.5, true, false, null], \"s\": \"x\\n\\u00e9\\ud83d\\ude00\\\"\","
-		" \"o\": {\"k\": {}}, \"e\": []}\n");
-	const struct jv *a, *v;
-
-	(void)state;
-	assert_non_null(d);
-	a = lsec_jv_get(d, "a");
-	assert_non_null(a);
-	assert_int_equal(a->t, JV_ARR);
-	assert_int_equal(a->n, 6);
-	assert_int_equal(a->v[1].i, -2);
-	assert_int_equal(a->v[2].i, 3);
-	assert_true(a->v[3].t == JV_BOOL && a->v[3].b);
-	assert_int_equal(a->v[5].t, JV_NULL);
-	assert_string_equal(lsec_jv_str(lsec_jv_get(d, "s")), "x\n\xc3\xa9\xf0\x9f\x98\x80\"");
-	assert_string_equal(lsec_jv_only(lsec_jv_get(d, "o"), &v), "k");
-	assert_int_equal(v->t, JV_OBJ);
-	assert_null(lsec_jv_get(d, "missing"));
-	assert_null(lsec_jv_only(d, NULL)); /* more than one member */
-	lsec_jv_free(d);
-
-	assert_null(lsec_jv_parse("{\"a\": 1} x"));
-	assert_null(lsec_jv_parse("{\"a\": \"open"));
-	assert_null(lsec_jv_parse("[1, 2"));
-	assert_null(lsec_jv_parse("{a: 1}"));
-	assert_null(lsec_jv_parse(""));
-	{
-		char deep[200];
-
-		memset(deep, '[', 100);
-		memset(deep + 100, ']', 99);
-		deep[199] = '\0';
-		assert_null(lsec_jv_parse(deep)); /* nesting limit, and unbalanced */
-	}
-}
 
 static struct lsec_inet_prefix pfx(const char *s)
 {
@@ -76,10 +38,9 @@ static void render(const struct lsec_nf_rule *r, char *buf, size_t n)
 
 /* nft's JSON for a rule (as `nft -j list` writes it) back to the model. */
 static void parse_into(const char *json, int chain, struct lsec_nf_rule *r,
-		       struct jv **doc)
+		       struct lsec_jv **doc)
 {
-	*doc = lsec_jv_parse(json);
-	assert_non_null(*doc);
+	assert_int_equal(lsec_jv_parse(json, "test", doc, NULL), 0);
 	assert_int_equal(lsec_nft_rule_parse(lsec_jv_get(*doc, "rule"), chain, r, NULL), 0);
 }
 
@@ -89,7 +50,7 @@ static void test_rules(void **state)
 	struct lsec_inet_prefix from = pfx("10.1.0.0/16"), to = pfx("fd00::5");
 	struct lsec_port_range p = { 8000, 8100 }, one = { 80, 80 };
 	struct lsec_nf_rule back;
-	struct jv *doc;
+	struct lsec_jv *doc;
 	char buf[512];
 
 	(void)state;
@@ -139,11 +100,15 @@ static void test_rules(void **state)
 	lsec_nf_ruleset_free(&s);
 
 	/* a rule lsec did not write (no lsec comment, unknown expression) */
-	doc = lsec_jv_parse("{\"rule\": {\"chain\": \"input\", \"comment\": \"lsec\", \"expr\":"
-			    " [{\"limit\": {\"rate\": 5}}, {\"accept\": null}]}}");
+	assert_int_equal(lsec_jv_parse("{\"rule\": {\"chain\": \"input\", \"comment\": \"lsec\","
+				       " \"expr\": [{\"limit\": {\"rate\": 5}}, {\"accept\": null}]}}",
+				       "test", &doc, NULL),
+			 0);
 	assert_int_equal(lsec_nft_rule_parse(lsec_jv_get(doc, "rule"), 0, &back, NULL), -1);
 	lsec_jv_free(doc);
-	doc = lsec_jv_parse("{\"rule\": {\"chain\": \"input\", \"expr\": [{\"accept\": null}]}}");
+	assert_int_equal(lsec_jv_parse("{\"rule\": {\"chain\": \"input\", \"expr\": [{\"accept\": null}]}}",
+				       "test", &doc, NULL),
+			 0);
 	assert_int_equal(lsec_nft_rule_parse(lsec_jv_get(doc, "rule"), 0, &back, NULL), -1);
 	lsec_jv_free(doc);
 
@@ -236,7 +201,7 @@ static void test_bl_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json),    cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_auto),    cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_bl_names),
 	};
