@@ -456,7 +456,8 @@ int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 	}
 	/* Intervals: starts and ends come separately; pair each start with
 	 * the smallest end above it. */
-	qsort(all.v, all.n, sizeof(all.v[0]), cmp_key);
+	if (all.n)
+		qsort(all.v, all.n, sizeof(all.v[0]), cmp_key);
 	for (i = 0; i < all.n; i++)
 		nstart += !all.v[i].end;
 	for (i = 0; i < all.n && r >= 0; i++) {
