@@ -217,55 +217,30 @@ static int list_info(struct ips *s, const char *name, bool *exists,
 	return 0;
 }
 
-static int bl_entry_line(struct lsec_bl *l, char *line)
+static int read_entry(const struct lsec_inet_prefix *p, uint64_t timeout_ms,
+		      void *userdata)
 {
-	struct lsec_bl_entry en = { 0 };
-	char *sp = strchr(line, ' '), *t;
+	struct lsec_bl_entry en = { .p = *p, .expires_ms = timeout_ms };
 
-	if (sp)
-		*sp = '\0';
-	if (lsec_inet_parse_prefix(line, &en.p, NULL) < 0)
-		return 0;
-	if (sp && (t = strstr(sp + 1, "timeout ")))
-		en.expires_ms = strtoull(t + 8, NULL, 10) * 1000;
-	return lsec_bl_entry_add(l, &en) < 0 ? -ENOMEM : 0;
+	return lsec_bl_entry_add(userdata, &en) < 0 ? -ENOMEM : 0;
 }
 
+/* Both sets' entries, over netlink (libipset's listing is text). */
 static int read_entries(struct ips *s, const char *name, struct lsec_bl *l,
 			struct lsec_err *e)
 {
 	int v6, r;
 
 	for (v6 = 0; v6 < 2; v6++) {
-		char cmd[128], sname[LSEC_IPSET_NAMELEN];
-		const char *out = NULL;
-		char *p, *copy, *nl;
-		bool members = false;
+		char sname[LSEC_IPSET_NAMELEN];
 
 		set_name(name, v6, sname, sizeof(sname));
-		snprintf(cmd, sizeof(cmd), "list %s", sname);
-		r = ips_one(s, cmd, &out);
+		r = lsec_ipset_read(sname, v6, read_entry, l);
 		if (r == -ENOENT)
 			continue;
 		if (r < 0)
-			return lsec_err_set(e, -r, "ipset: list %s: %s", sname, s->err);
-		copy = strdup(out);
-		if (!copy)
-			return lsec_err_set(e, ENOMEM, "out of memory");
-		for (p = copy; p && *p; p = nl) {
-			nl = strchr(p, '\n');
-			if (nl)
-				*nl++ = '\0';
-			if (!members) {
-				members = streq(p, "Members:");
-				continue;
-			}
-			if (*p && bl_entry_line(l, p) < 0) {
-				free(copy);
-				return lsec_err_set(e, ENOMEM, "out of memory");
-			}
-		}
-		free(copy);
+			return lsec_err_set(e, -r, "ipset: list %s: %s", sname,
+					    strerror(-r));
 	}
 	return 0;
 }

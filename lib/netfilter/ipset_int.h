@@ -28,6 +28,11 @@ int lsec_ipset_change(const char *setname, bool v6,
 		      const struct lsec_inet_prefix *const *v, size_t n,
 		      uint64_t timeout_ms, bool add, bool exist,
 		      struct lsec_err *e);
+/* Every entry of a set, over netlink (-ENOENT: no such set). */
+typedef int (*lsec_ipset_entry_fn)(const struct lsec_inet_prefix *p,
+				   uint64_t timeout_ms, void *userdata);
+int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
+		    void *userdata);
 /* Packets its rules dropped (both families). */
 uint64_t lsec_ipset_rule_packets(const char *name);
 

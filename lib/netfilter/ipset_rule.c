@@ -475,3 +475,139 @@ int lsec_ipset_change(const char *setname, bool v6,
 	}
 	return 0;
 }
+
+static const struct nlattr *ipn_next(const struct nlattr *a, int *rem)
+{
+	int len = NLA_ALIGN(a->nla_len);
+
+	*rem -= len;
+	return (const struct nlattr *)((const char *)a + len);
+}
+
+static bool ipn_ok(const struct nlattr *a, int rem)
+{
+	return rem >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem;
+}
+
+#define ipn_data(a) ((const void *)((const char *)(a) + NLA_HDRLEN))
+#define ipn_len(a) ((int)(a)->nla_len - NLA_HDRLEN)
+#define ipn_type(a) ((a)->nla_type & NLA_TYPE_MASK)
+
+static int ipn_entry(const struct nlattr *data, bool v6, lsec_ipset_entry_fn fn,
+		     void *userdata)
+{
+	struct lsec_inet_prefix p = { .family = v6 ? 6 : 4, .len = v6 ? 128 : 32 };
+	const struct nlattr *a, *b;
+	uint64_t timeout_ms = 0;
+	int rem = ipn_len(data), r2;
+	bool ip = false;
+
+	for (a = ipn_data(data); ipn_ok(a, rem); a = ipn_next(a, &rem)) {
+		switch (ipn_type(a)) {
+		case IPSET_ATTR_IP:
+			r2 = ipn_len(a);
+			for (b = ipn_data(a); ipn_ok(b, r2); b = ipn_next(b, &r2))
+				if (ipn_len(b) == (v6 ? 16 : 4)) {
+					memcpy(p.addr, ipn_data(b), v6 ? 16 : 4);
+					ip = true;
+				}
+			break;
+		case IPSET_ATTR_CIDR:
+			if (ipn_len(a) >= 1)
+				p.len = *(const uint8_t *)ipn_data(a);
+			break;
+		case IPSET_ATTR_TIMEOUT:
+			if (ipn_len(a) >= 4) {
+				uint32_t t;
+
+				memcpy(&t, ipn_data(a), 4);
+				timeout_ms = (uint64_t)be32toh(t) * 1000;
+			}
+			break;
+		}
+	}
+	return ip ? fn(&p, timeout_ms, userdata) : 0;
+}
+
+int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
+		    void *userdata)
+{
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+					NETLINK_NETFILTER);
+	_cleanup_free_ char *buf = NULL;
+	char req[256] __attribute__((aligned(8))) = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct nfgenmsg *nfg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint8_t proto = IPSET_PROTOCOL;
+	uint32_t seq = (uint32_t)time(NULL);
+	int rcv = 1 << 22;
+	size_t off;
+
+	if (fd < 0)
+		return -errno;
+	if (strlen(setname) >= IPSET_MAXNAMELEN)
+		return -EINVAL;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | IPSET_CMD_LIST;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	nfg = NLMSG_DATA(nlh);
+	nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	nfg->version = NFNETLINK_V0;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+	off = ipn_attr(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+	off = ipn_attr(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+	nlh->nlmsg_len = (uint32_t)off;
+	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	buf = malloc(1 << 17);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = recv(fd, buf, 1 << 17, 0);
+		const struct nlmsghdr *h;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len = (int)n;
+		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct nlattr *a, *d;
+			int rem, r2, r;
+
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				if (!err)
+					continue;
+				/* IPSET_ERR_* codes: the set is not there */
+				return err <= -4096 ? -ENOENT : err;
+			}
+			rem = (int)h->nlmsg_len - NLMSG_HDRLEN -
+			      NLMSG_ALIGN(sizeof(struct nfgenmsg));
+			a = (const struct nlattr *)((const char *)NLMSG_DATA(h) +
+						    NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+			for (; ipn_ok(a, rem); a = ipn_next(a, &rem)) {
+				if (ipn_type(a) != IPSET_ATTR_ADT)
+					continue;
+				r2 = ipn_len(a);
+				for (d = ipn_data(a); ipn_ok(d, r2); d = ipn_next(d, &r2)) {
+					if (ipn_type(d) != IPSET_ATTR_DATA)
+						continue;
+					r = ipn_entry(d, v6, fn, userdata);
+					if (r < 0)
+						return r;
+				}
+			}
+		}
+	}
+}

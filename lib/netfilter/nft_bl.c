@@ -225,7 +225,7 @@ static int find_existing(const char *name, const struct lsec_bl *want,
 	_cleanup_free_ bool *found = NULL;
 	char t[64], s[64];
 	size_t i, nk;
-	int k, r;
+	int k, r = 0;
 
 	if (full) {
 		r = read_entries(name, cur, e);
@@ -251,7 +251,15 @@ static int find_existing(const char *name, const struct lsec_bl *want,
 			for (i = 0; r >= 0 && i < nk; i++)
 				found[i] = lsec_bl_has(cur, keys[i]);
 		} else {
-			r = lsec_nft_set_lookup(t, s, k & 2 ? 16 : 4, keys, nk, found);
+			bool any = true;
+
+			/* an empty set (a first load): nothing to look up */
+			r = 0;
+			if (nk > 64)
+				r = lsec_nft_set_any(t, s, &any);
+			if (r >= 0 && any)
+				r = lsec_nft_set_lookup(t, s, k & 2 ? 16 : 4, keys, nk,
+							found);
 		}
 		if (r < 0)
 			return lsec_err_set(e, -r, "nf_tables: reading set %s: %s", s,

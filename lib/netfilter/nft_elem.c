@@ -271,6 +271,8 @@ static int nl_dump(uint16_t msg, const char *table, const char *set,
 			r = fn(h, userdata);
 			if (r < 0)
 				return r;
+			if (r > 0)
+				return 0; /* the caller has seen enough */
 		}
 	}
 }
@@ -742,4 +744,22 @@ int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
 			break;
 	}
 	return err;
+}
+
+static int any_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct elems tmp = { 0 };
+	bool *any = userdata;
+
+	if (parse_msg(h, &tmp) < 0)
+		return -ENOMEM;
+	*any = tmp.n > 0;
+	free(tmp.v);
+	return *any;
+}
+
+int lsec_nft_set_any(const char *table, const char *set, bool *any)
+{
+	*any = false;
+	return nl_dump(NFT_MSG_GETSETELEM, table, set, any_msg, any);
 }
