@@ -20,6 +20,7 @@
 #include <linux/netfilter/xt_set.h>
 
 #include "ipset_int.h"
+#include "nl_int.h"
 #include "lsec/inet.h"
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
@@ -351,23 +352,6 @@ void lsec_ipset_name(const char *name, bool v6, char *buf, size_t n)
 #include <linux/netlink.h>
 #include <time.h>
 
-static size_t ipn_attr(char *buf, size_t off, uint16_t type, const void *data,
-		       size_t len)
-{
-	struct nlattr *a = (struct nlattr *)(buf + off);
-
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	if (len)
-		memcpy(buf + off + NLA_HDRLEN, data, len);
-	return off + NLA_ALIGN(a->nla_len);
-}
-
-static void ipn_end(char *buf, size_t at, size_t off)
-{
-	((struct nlattr *)(buf + at))->nla_len = (uint16_t)(off - at);
-}
-
 #define IPN_CHUNK 1024
 
 int lsec_ipset_change(const char *setname, bool v6,
@@ -375,19 +359,13 @@ int lsec_ipset_change(const char *setname, bool v6,
 		      uint64_t timeout_ms, bool add, bool exist,
 		      struct lsec_err *e)
 {
-	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-					NETLINK_NETFILTER);
-	_cleanup_free_ char *req = NULL, *buf = NULL;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	uint32_t seq = (uint32_t)time(NULL) << 4, first = seq, nmsg = 0, acked = 0;
+	_cleanup_free_ char *req = NULL;
+	uint32_t seq = (uint32_t)time(NULL) << 4, first = seq, nmsg = 0;
 	size_t off = 0, i = 0, cap = 4096 + n * 64;
-	int err = 0, sz, one = 1;
+	int err;
 
-	if (fd < 0)
-		return lsec_err_set(e, errno, "ipset: socket: %s", strerror(errno));
 	req = calloc(1, cap);
-	buf = malloc(1 << 16);
-	if (!req || !buf)
+	if (!req)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	while (i < n) {
 		struct nlmsghdr *nlh = (struct nlmsghdr *)(req + off);
@@ -404,67 +382,41 @@ int lsec_ipset_change(const char *setname, bool v6,
 		nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 		nfg->version = NFNETLINK_V0;
 		off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
-		off = ipn_attr(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
-		off = ipn_attr(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+		off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+		off = lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
 		{
 			uint32_t lineno = 0; /* required with IPSET_ATTR_ADT */
 
-			off = ipn_attr(req, off, IPSET_ATTR_LINENO, &lineno, 4);
+			off = lsec_nl_put(req, off, IPSET_ATTR_LINENO, &lineno, 4);
 		}
 		adt = off;
-		off = ipn_attr(req, off, IPSET_ATTR_ADT | NLA_F_NESTED, NULL, 0);
+		off = lsec_nl_put(req, off, IPSET_ATTR_ADT | NLA_F_NESTED, NULL, 0);
 		for (; i < end; i++) {
 			size_t data = off, ip;
 			uint8_t cidr = v[i]->len;
 
-			off = ipn_attr(req, off, IPSET_ATTR_DATA | NLA_F_NESTED, NULL, 0);
+			off = lsec_nl_put(req, off, IPSET_ATTR_DATA | NLA_F_NESTED, NULL, 0);
 			ip = off;
-			off = ipn_attr(req, off, IPSET_ATTR_IP | NLA_F_NESTED, NULL, 0);
-			off = ipn_attr(req, off,
+			off = lsec_nl_put(req, off, IPSET_ATTR_IP | NLA_F_NESTED, NULL, 0);
+			off = lsec_nl_put(req, off,
 				       (v6 ? IPSET_ATTR_IPADDR_IPV6 : IPSET_ATTR_IPADDR_IPV4) |
 					       NLA_F_NET_BYTEORDER,
 				       v[i]->addr, v6 ? 16 : 4);
-			ipn_end(req, ip, off);
-			off = ipn_attr(req, off, IPSET_ATTR_CIDR, &cidr, 1);
+			lsec_nl_nest_end(req, ip, off);
+			off = lsec_nl_put(req, off, IPSET_ATTR_CIDR, &cidr, 1);
 			if (add && timeout_ms) {
 				uint32_t t = htobe32((uint32_t)((timeout_ms + 999) / 1000));
 
-				off = ipn_attr(req, off, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER,
+				off = lsec_nl_put(req, off, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER,
 					       &t, 4);
 			}
-			ipn_end(req, data, off);
+			lsec_nl_nest_end(req, data, off);
 		}
-		ipn_end(req, adt, off);
+		lsec_nl_nest_end(req, adt, off);
 		nlh->nlmsg_len = (uint32_t)(off - start);
 		nmsg++;
 	}
-	sz = (int)(off + 65536);
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
-		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return lsec_err_set(e, errno, "ipset %s: %s", setname, strerror(errno));
-	while (acked < nmsg) {
-		ssize_t rn = recv(fd, buf, 1 << 16, 0);
-		const struct nlmsghdr *h;
-		int len;
-
-		if (rn < 0) {
-			if (errno == EINTR)
-				continue;
-			return lsec_err_set(e, errno, "ipset %s: %s", setname, strerror(errno));
-		}
-		len = (int)rn;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first ||
-			    h->nlmsg_seq >= first + nmsg)
-				continue;
-			if (((const struct nlmsgerr *)NLMSG_DATA(h))->error && !err)
-				err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-			acked++;
-		}
-	}
+	err = lsec_nl_acked(req, off, first, nmsg);
 	if (err) {
 		int code = -err;
 
@@ -476,51 +428,34 @@ int lsec_ipset_change(const char *setname, bool v6,
 	return 0;
 }
 
-static const struct nlattr *ipn_next(const struct nlattr *a, int *rem)
-{
-	int len = NLA_ALIGN(a->nla_len);
-
-	*rem -= len;
-	return (const struct nlattr *)((const char *)a + len);
-}
-
-static bool ipn_ok(const struct nlattr *a, int rem)
-{
-	return rem >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem;
-}
-
-#define ipn_data(a) ((const void *)((const char *)(a) + NLA_HDRLEN))
-#define ipn_len(a) ((int)(a)->nla_len - NLA_HDRLEN)
-#define ipn_type(a) ((a)->nla_type & NLA_TYPE_MASK)
-
 static int ipn_entry(const struct nlattr *data, bool v6, lsec_ipset_entry_fn fn,
 		     void *userdata)
 {
 	struct lsec_inet_prefix p = { .family = v6 ? 6 : 4, .len = v6 ? 128 : 32 };
 	const struct nlattr *a, *b;
 	uint64_t timeout_ms = 0;
-	int rem = ipn_len(data), r2;
+	int rem = lsec_nla_len(data), r2;
 	bool ip = false;
 
-	for (a = ipn_data(data); ipn_ok(a, rem); a = ipn_next(a, &rem)) {
-		switch (ipn_type(a)) {
+	for (a = lsec_nla_data(data); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
+		switch (lsec_nla_type(a)) {
 		case IPSET_ATTR_IP:
-			r2 = ipn_len(a);
-			for (b = ipn_data(a); ipn_ok(b, r2); b = ipn_next(b, &r2))
-				if (ipn_len(b) == (v6 ? 16 : 4)) {
-					memcpy(p.addr, ipn_data(b), v6 ? 16 : 4);
+			r2 = lsec_nla_len(a);
+			for (b = lsec_nla_data(a); lsec_nla_ok(b, r2); b = lsec_nla_next(b, &r2))
+				if (lsec_nla_len(b) == (v6 ? 16 : 4)) {
+					memcpy(p.addr, lsec_nla_data(b), v6 ? 16 : 4);
 					ip = true;
 				}
 			break;
 		case IPSET_ATTR_CIDR:
-			if (ipn_len(a) >= 1)
-				p.len = *(const uint8_t *)ipn_data(a);
+			if (lsec_nla_len(a) >= 1)
+				p.len = *(const uint8_t *)lsec_nla_data(a);
 			break;
 		case IPSET_ATTR_TIMEOUT:
-			if (ipn_len(a) >= 4) {
+			if (lsec_nla_len(a) >= 4) {
 				uint32_t t;
 
-				memcpy(&t, ipn_data(a), 4);
+				memcpy(&t, lsec_nla_data(a), 4);
 				timeout_ms = (uint64_t)be32toh(t) * 1000;
 			}
 			break;
@@ -529,26 +464,47 @@ static int ipn_entry(const struct nlattr *data, bool v6, lsec_ipset_entry_fn fn,
 	return ip ? fn(&p, timeout_ms, userdata) : 0;
 }
 
+struct read_ctx {
+	bool v6;
+	lsec_ipset_entry_fn fn;
+	void *userdata;
+};
+
+static int read_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct read_ctx *c = userdata;
+	const struct nlattr *a, *d;
+	int rem, r2, r;
+
+	for (a = lsec_nl_attrs(h, &rem); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
+		if (lsec_nla_type(a) != IPSET_ATTR_ADT)
+			continue;
+		r2 = lsec_nla_len(a);
+		for (d = lsec_nla_data(a); lsec_nla_ok(d, r2); d = lsec_nla_next(d, &r2)) {
+			if (lsec_nla_type(d) != IPSET_ATTR_DATA)
+				continue;
+			r = ipn_entry(d, c->v6, c->fn, c->userdata);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
 		    void *userdata)
 {
-	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-					NETLINK_NETFILTER);
-	_cleanup_free_ char *buf = NULL;
 	char req[256] __attribute__((aligned(8))) = { 0 };
 	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct read_ctx c = { v6, fn, userdata };
 	struct nfgenmsg *nfg;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	uint8_t proto = IPSET_PROTOCOL;
 	uint32_t seq = (uint32_t)time(NULL);
-	int rcv = 1 << 22;
 	size_t off;
+	int r;
 
-	if (fd < 0)
-		return -errno;
 	if (strlen(setname) >= IPSET_MAXNAMELEN)
 		return -EINVAL;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | IPSET_CMD_LIST;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
@@ -556,58 +512,10 @@ int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
 	nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	nfg->version = NFNETLINK_V0;
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
-	off = ipn_attr(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
-	off = ipn_attr(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+	off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+	off = lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
 	nlh->nlmsg_len = (uint32_t)off;
-	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	buf = malloc(1 << 17);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = recv(fd, buf, 1 << 17, 0);
-		const struct nlmsghdr *h;
-		int len;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		len = (int)n;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			const struct nlattr *a, *d;
-			int rem, r2, r;
-
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				int err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-
-				if (!err)
-					continue;
-				/* IPSET_ERR_* codes: the set is not there */
-				return err <= -4096 ? -ENOENT : err;
-			}
-			rem = (int)h->nlmsg_len - NLMSG_HDRLEN -
-			      NLMSG_ALIGN(sizeof(struct nfgenmsg));
-			a = (const struct nlattr *)((const char *)NLMSG_DATA(h) +
-						    NLMSG_ALIGN(sizeof(struct nfgenmsg)));
-			for (; ipn_ok(a, rem); a = ipn_next(a, &rem)) {
-				if (ipn_type(a) != IPSET_ATTR_ADT)
-					continue;
-				r2 = ipn_len(a);
-				for (d = ipn_data(a); ipn_ok(d, r2); d = ipn_next(d, &r2)) {
-					if (ipn_type(d) != IPSET_ATTR_DATA)
-						continue;
-					r = ipn_entry(d, v6, fn, userdata);
-					if (r < 0)
-						return r;
-				}
-			}
-		}
-	}
+	r = lsec_nl_dump(req, off, seq, read_msg, &c);
+	/* ipset's own codes (IPSET_ERR_*, from 4096): the set is not there */
+	return r <= -4096 ? -ENOENT : r;
 }
