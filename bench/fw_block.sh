@@ -17,6 +17,7 @@ if [ -z "${LSEC_BENCH_NS:-}" ]; then
 fi
 mount -t tmpfs lsec-bench /run
 export XTABLES_LOCKFILE=/run/xtables.lock
+export LSEC_FW_BACKEND=${LSEC_FW_BACKEND:-legacy} # this bench measures the legacy tables
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 

@@ -3,6 +3,9 @@
 #ifndef LSEC_COMMANDS_H
 #define LSEC_COMMANDS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "cli.h"
 
 extern const struct lsec_cmd lsec_root;
@@ -24,6 +27,11 @@ int cmd_fw_unmasquerade(struct lsec_ctx *ctx);
 
 /* fw_nft.c: backend choice, migrate, blocklists */
 struct lsec_nf_backend_ops;
+struct lsec_inet_prefix;
+/* fw.c, shared with fw_nft.c: --wait; ADDR... from argv[first] and --file. */
+int fw_wait_ms(struct lsec_ctx *ctx, int64_t *ret);
+int fw_read_addrs(struct lsec_ctx *ctx, int first,
+		  struct lsec_inet_prefix **ret, size_t *ret_n);
 int cmd_fw_blocklist(struct lsec_ctx *ctx);
 int cmd_fw_migrate(struct lsec_ctx *ctx);
 /* The backend for this run (--backend, $LSEC_FW_BACKEND, fw.conf, auto);

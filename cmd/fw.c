@@ -25,7 +25,7 @@ static const char *fam_name(uint8_t family)
 }
 
 /* --wait[=SECONDS]: -1 forever, 0 (absent) fail at once, like iptables. */
-static int wait_ms(struct lsec_ctx *ctx, int64_t *ret)
+int fw_wait_ms(struct lsec_ctx *ctx, int64_t *ret)
 {
 	const char *w = cli_opt(ctx, "wait");
 	uint64_t ms;
@@ -171,7 +171,7 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 
 	if (!ops)
 		return -ctx->err.code;
-	r = wait_ms(ctx, &o.wait_ms);
+	r = fw_wait_ms(ctx, &o.wait_ms);
 	if (r < 0)
 		return r;
 	r = ops->open(&o, &b, &ctx->err);
@@ -271,6 +271,28 @@ static int read_addrs(struct lsec_ctx *ctx, struct addrs *a)
 	if (a->n == 0 && ctx->argc == 0 && !cli_flag(ctx, "file"))
 		return lsec_err_input(&ctx->err,
 				      "no address given (ADDR... or --file FILE)");
+	return 0;
+}
+
+/* ADDR arguments from argv[first] on, and --file (fw_nft.c's blocklist). */
+int fw_read_addrs(struct lsec_ctx *ctx, int first,
+		  struct lsec_inet_prefix **ret, size_t *ret_n)
+{
+	struct addrs a = { 0 };
+	char **argv = ctx->argv;
+	int argc = ctx->argc, r;
+
+	ctx->argv += first;
+	ctx->argc -= first;
+	r = read_addrs(ctx, &a);
+	ctx->argv = argv;
+	ctx->argc = argc;
+	if (r < 0) {
+		free(a.v);
+		return r;
+	}
+	*ret = a.v;
+	*ret_n = a.n;
 	return 0;
 }
 
@@ -547,7 +569,7 @@ int cmd_fw_flush(struct lsec_ctx *ctx)
 
 	if (!ops)
 		return -ctx->err.code;
-	r = wait_ms(ctx, &o.wait_ms);
+	r = fw_wait_ms(ctx, &o.wait_ms);
 	if (r < 0)
 		return r;
 	r = ops->open(&o, &b, &ctx->err);

@@ -65,26 +65,6 @@ void fw_backend_explain(struct lsec_ctx *ctx)
 
 /* ---- migrate ---- */
 
-static int parse_wait(struct lsec_ctx *ctx, int64_t *ret)
-{
-	const char *w = cli_opt(ctx, "wait");
-	uint64_t ms;
-	int r;
-
-	*ret = 0;
-	if (!w)
-		return 0;
-	if (!*w) {
-		*ret = -1;
-		return 0;
-	}
-	r = lsec_parse_duration(w, &ms, &ctx->err);
-	if (r < 0)
-		return r;
-	*ret = ms > INT64_MAX ? INT64_MAX : (int64_t)ms;
-	return 0;
-}
-
 int cmd_fw_migrate(struct lsec_ctx *ctx)
 {
 	const char *to_s = cli_opt(ctx, "to");
@@ -114,7 +94,7 @@ int cmd_fw_migrate(struct lsec_ctx *ctx)
 				      "(nft or legacy)");
 	to = c.ops;
 	from = lsec_nf_other(to);
-	r = parse_wait(ctx, &ow.wait_ms);
+	r = fw_wait_ms(ctx, &ow.wait_ms);
 	if (r < 0)
 		return r;
 	r = to->open(&ow, &bt, &ctx->err);
@@ -167,16 +147,17 @@ int cmd_fw_migrate(struct lsec_ctx *ctx)
 				     false, &res, &ctx->err);
 		moved_entries += lists[i].n;
 	}
-	/* ... then the old ones go */
+	/* ... then the old ones go (the rules first: the backend's session
+	 * holds the tables as listed, before the lists' own rules change) */
+	if (r >= 0 && keep.n) {
+		int n = from->flush(bf, ctx->check, &removed, &ctx->err);
+
+		r = n < 0 ? n : 0;
+	}
 	for (i = 0; r >= 0 && !ctx->check && i < nl; i++) {
 		struct lsec_bl_result res;
 
 		r = blf->destroy(bf, lists[i].name, false, &res, &ctx->err);
-	}
-	if (r >= 0 && (keep.n || nl)) {
-		int n = from->flush(bf, ctx->check, &removed, &ctx->err);
-
-		r = n < 0 ? n : 0;
 	}
 done:
 	changed = keep.n > 0 || nl > 0;
@@ -215,44 +196,6 @@ out:
 }
 
 /* ---- blocklist ---- */
-
-struct prefixes {
-	struct lsec_inet_prefix *v;
-	size_t n, cap;
-};
-
-static int push_prefix(struct prefixes *a, const char *s, const char *file,
-		       unsigned line, struct lsec_err *e)
-{
-	struct lsec_inet_prefix p;
-	int r = lsec_inet_parse_prefix(s, &p, e);
-
-	if (r < 0) {
-		char msg[sizeof(e->msg)];
-
-		memcpy(msg, e->msg, sizeof(msg));
-		if (file)
-			lsec_err_at(e, file, line, "%s", msg);
-		return r;
-	}
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 256;
-		struct lsec_inet_prefix *v = realloc(a->v, cap * sizeof(*v));
-
-		if (!v)
-			return lsec_err_set(e, ENOMEM, "out of memory");
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = p;
-	return 0;
-}
-
-static int prefix_line(const char *file, unsigned line, char *text, void *ud,
-		       struct lsec_err *e)
-{
-	return push_prefix(ud, text, file, line, e);
-}
 
 static void say_entry(struct lsec_ctx *ctx, const struct lsec_bl_entry *en)
 {
@@ -331,17 +274,18 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 	static const char *const actions[] = { "add", "create", "del", "flush",
 					       "list" };
 	const char *action = ctx->argv[0], *name = ctx->argc > 1 ? ctx->argv[1] : NULL;
-	const char *t = cli_opt(ctx, "timeout"), *f;
+	const char *t = cli_opt(ctx, "timeout");
 	const struct lsec_nf_backend_ops *ops;
 	const struct lsec_bl_ops *bl;
 	struct lsec_nf_open_opts o = { 0 };
 	struct lsec_nf_backend *b = NULL;
 	struct lsec_bl_result res = { 0 };
-	struct prefixes a = { 0 };
+	struct lsec_inet_prefix *addrs = NULL;
+	size_t naddrs = 0;
 	uint64_t timeout_ms = 0;
 	bool known = false, list, replace = cli_flag(ctx, "replace");
 	size_t i;
-	int r = 0, k;
+	int r = 0;
 
 	for (i = 0; i < ELEMENTSOF(actions); i++)
 		known |= streq(action, actions[i]);
@@ -362,15 +306,9 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 				      "invalid timeout '%s': at least 1s", t);
 	if (replace && !streq(action, "add"))
 		return lsec_err_input(&ctx->err, "--replace goes with add only");
-	if ((streq(action, "add") || streq(action, "del"))) {
-		for (k = 2; k < ctx->argc && r >= 0; k++)
-			r = push_prefix(&a, ctx->argv[k], NULL, 0, &ctx->err);
-		for (k = 0; r >= 0 && (f = cli_opt_next(ctx, "file", &k));)
-			r = lsec_file_each_line(f, prefix_line, &a, &ctx->err);
-		if (r >= 0 && !a.n && !replace)
-			r = lsec_err_input(&ctx->err,
-					   "no address given (ADDR... or --file FILE)");
-	} else if (ctx->argc > 2 || cli_flag(ctx, "file")) {
+	if ((streq(action, "add") || streq(action, "del")))
+		r = fw_read_addrs(ctx, 2, &addrs, &naddrs);
+	else if (ctx->argc > 2 || cli_flag(ctx, "file")) {
 		r = lsec_err_input(&ctx->err, "%s takes no addresses", action);
 	}
 	if (r < 0)
@@ -382,7 +320,7 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 	}
 	bl = lsec_bl_ops_for(ops);
 	o.write = !list && !ctx->check;
-	r = parse_wait(ctx, &o.wait_ms);
+	r = fw_wait_ms(ctx, &o.wait_ms);
 	if (r >= 0)
 		r = ops->open(&o, &b, &ctx->err);
 	if (r < 0)
@@ -392,10 +330,10 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 	else if (streq(action, "create"))
 		r = bl->create(b, name, timeout_ms, ctx->check, &res, &ctx->err);
 	else if (streq(action, "add"))
-		r = bl->add(b, name, a.v, a.n, timeout_ms, replace, ctx->check,
+		r = bl->add(b, name, addrs, naddrs, timeout_ms, replace, ctx->check,
 			    &res, &ctx->err);
 	else if (streq(action, "del"))
-		r = bl->del(b, name, a.v, a.n, ctx->check, &res, &ctx->err);
+		r = bl->del(b, name, addrs, naddrs, ctx->check, &res, &ctx->err);
 	else
 		r = bl->destroy(b, name, ctx->check, &res, &ctx->err);
 	ops->close(b);
@@ -430,6 +368,6 @@ int cmd_fw_blocklist(struct lsec_ctx *ctx)
 		cli_say(ctx, "\n");
 	}
 out:
-	free(a.v);
+	free(addrs);
 	return r < 0 ? r : 0;
 }

@@ -28,6 +28,7 @@
 #include "ipset_int.h"
 
 #include "lsec/cleanup.h"
+#include "bl_int.h"
 #include "lsec/nft.h"
 #include "lsec/util.h"
 
@@ -216,65 +217,32 @@ static int list_info(struct ips *s, const char *name, bool *exists,
 	return 0;
 }
 
-static int bl_entry_line(struct lsec_bl *l, char *line)
+static int read_entry(const struct lsec_inet_prefix *p, uint64_t timeout_ms,
+		      void *userdata)
 {
-	struct lsec_bl_entry en = { 0 };
-	char *sp = strchr(line, ' '), *t;
+	struct lsec_bl_entry en = { .p = *p, .expires_ms = timeout_ms };
 
-	if (sp)
-		*sp = '\0';
-	if (lsec_inet_parse_prefix(line, &en.p, NULL) < 0)
-		return 0;
-	if (sp && (t = strstr(sp + 1, "timeout ")))
-		en.expires_ms = strtoull(t + 8, NULL, 10) * 1000;
-	return lsec_bl_entry_add(l, &en) < 0 ? -ENOMEM : 0;
+	return lsec_bl_entry_add(userdata, &en) < 0 ? -ENOMEM : 0;
 }
 
+/* Both sets' entries, over netlink (libipset's listing is text). */
 static int read_entries(struct ips *s, const char *name, struct lsec_bl *l,
 			struct lsec_err *e)
 {
 	int v6, r;
 
 	for (v6 = 0; v6 < 2; v6++) {
-		char cmd[128], sname[LSEC_IPSET_NAMELEN];
-		const char *out = NULL;
-		char *p, *copy, *nl;
-		bool members = false;
+		char sname[LSEC_IPSET_NAMELEN];
 
 		set_name(name, v6, sname, sizeof(sname));
-		snprintf(cmd, sizeof(cmd), "list %s", sname);
-		r = ips_one(s, cmd, &out);
+		r = lsec_ipset_read(sname, v6, read_entry, l);
 		if (r == -ENOENT)
 			continue;
 		if (r < 0)
-			return lsec_err_set(e, -r, "ipset: list %s: %s", sname, s->err);
-		copy = strdup(out);
-		if (!copy)
-			return lsec_err_set(e, ENOMEM, "out of memory");
-		for (p = copy; p && *p; p = nl) {
-			nl = strchr(p, '\n');
-			if (nl)
-				*nl++ = '\0';
-			if (!members) {
-				members = streq(p, "Members:");
-				continue;
-			}
-			if (*p && bl_entry_line(l, p) < 0) {
-				free(copy);
-				return lsec_err_set(e, ENOMEM, "out of memory");
-			}
-		}
-		free(copy);
+			return lsec_err_set(e, -r, "ipset: list %s: %s", sname,
+					    strerror(-r));
 	}
 	return 0;
-}
-
-static int no_list(const char *name, struct lsec_err *e)
-{
-	return lsec_err_input(e,
-			      "blocklist '%s' does not exist (lsec fw blocklist "
-			      "create %s)",
-			      name, name);
 }
 
 static void put_create(FILE *f, const char *set, bool v6, uint64_t timeout_ms)
@@ -332,37 +300,6 @@ out:
 	return r < 0 ? r : 0;
 }
 
-static int cmp_prefix(const void *a, const void *b)
-{
-	const struct lsec_bl_entry *x = a, *y = b;
-
-	if (x->p.family != y->p.family)
-		return x->p.family - y->p.family;
-	if (x->p.len != y->p.len)
-		return x->p.len - y->p.len;
-	return memcmp(x->p.addr, y->p.addr, 16);
-}
-
-static bool has(const struct lsec_bl *l, const struct lsec_inet_prefix *p)
-{
-	struct lsec_bl_entry key = { .p = *p };
-
-	return l->n && bsearch(&key, l->v, l->n, sizeof(l->v[0]), cmp_prefix);
-}
-
-static void put_elem(FILE *f, const char *verb, const char *name,
-		     const struct lsec_inet_prefix *p, uint64_t timeout_ms)
-{
-	char sname[LSEC_IPSET_NAMELEN], a[64];
-
-	set_name(name, p->family == 6, sname, sizeof(sname));
-	lsec_inet_format_prefix(p, a, sizeof(a));
-	fprintf(f, "%s %s %s%s", verb, sname, a, *verb == 'd' ? " -exist" : "");
-	if (timeout_ms)
-		fprintf(f, " timeout %llu", (unsigned long long)((timeout_ms + 999) / 1000));
-	fputc('\n', f);
-}
-
 #define POINT_MAX 200
 
 static int change(struct lsec_nf_backend *b, const char *name,
@@ -371,8 +308,9 @@ static int change(struct lsec_nf_backend *b, const char *name,
 		  struct lsec_err *e)
 {
 	struct lsec_bl cur = { 0 }, want = { 0 };
+	_cleanup_free_ const struct lsec_inet_prefix **chg = NULL, **fam = NULL;
 	_cleanup_free_ char *buf = NULL;
-	size_t i, j, len = 0, nin = 0, nout = 0;
+	size_t i, len = 0, nin = 0, nout = 0;
 	uint64_t deft;
 	struct ips s;
 	bool exists, full;
@@ -391,29 +329,24 @@ static int change(struct lsec_nf_backend *b, const char *name,
 		goto out;
 	}
 	if (!exists) {
-		r = no_list(name, e);
+		r = lsec_bl_missing(name, e);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		struct lsec_bl_entry en = { .p = v[i] };
-
-		if (lsec_bl_entry_add(&want, &en) < 0) {
-			r = lsec_err_set(e, ENOMEM, "out of memory");
-			goto out;
-		}
+	r = lsec_bl_want(v, n, &want, e);
+	if (r < 0)
+		goto out;
+	chg = calloc(want.n + 1, sizeof(*chg));
+	fam = calloc(want.n + 1, sizeof(*fam));
+	if (!chg || !fam) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
 	}
-	if (want.n)
-		qsort(want.v, want.n, sizeof(want.v[0]), cmp_prefix);
-	for (i = j = 0; i < want.n; i++)
-		if (!j || cmp_prefix(&want.v[j - 1], &want.v[i]) != 0)
-			want.v[j++] = want.v[i];
-	want.n = j;
 	full = replace || want.n > POINT_MAX;
 	if (full) {
 		r = read_entries(&s, name, &cur, e);
 		if (r < 0)
 			goto out;
-		qsort(cur.v, cur.n, sizeof(cur.v[0]), cmp_prefix);
+		lsec_bl_sort(&cur);
 	}
 	f = open_memstream(&buf, &len);
 	if (!f) {
@@ -444,15 +377,15 @@ static int change(struct lsec_nf_backend *b, const char *name,
 			fprintf(f, "swap %s %s\ndestroy %s\n", tmp, sname, tmp);
 		}
 		for (i = 0; i < want.n; i++)
-			nin += !has(&cur, &want.v[i].p);
+			nin += !lsec_bl_has(&cur, &want.v[i].p);
 		for (i = 0; i < cur.n; i++)
-			nout += !has(&want, &cur.v[i].p);
+			nout += !lsec_bl_has(&want, &cur.v[i].p);
 	} else {
 		for (i = 0; i < want.n; i++) {
 			bool in;
 
 			if (full) {
-				in = has(&cur, &want.v[i].p);
+				in = lsec_bl_has(&cur, &want.v[i].p);
 			} else {
 				char cmd[128], sname[LSEC_IPSET_NAMELEN], a[64];
 
@@ -466,13 +399,10 @@ static int change(struct lsec_nf_backend *b, const char *name,
 					 : want.v[i].p.family == 6 ? "/128" : "/32");
 				in = ips_one(&s, cmd, NULL) == 0;
 			}
-			if (add && !in) {
-				put_elem(f, "add", name, &want.v[i].p, timeout_ms);
-				nin++;
-			} else if (!add && in) {
-				put_elem(f, "del", name, &want.v[i].p, 0);
-				nout++;
-			}
+			if (add && !in)
+				chg[nin++] = &want.v[i].p;
+			else if (!add && in)
+				chg[nout++] = &want.v[i].p;
 		}
 	}
 	fclose(f);
@@ -483,7 +413,24 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	res->changed = nin || nout;
 	if (!res->changed || check)
 		goto out;
-	r = ips_run(&s, buf, NULL, e);
+	if (replace) {
+		r = ips_run(&s, buf, NULL, e);
+		goto out;
+	}
+	/* straight over netlink, per family; deleting, a host inside a
+	 * listed network counts as present (hash:net): ignore misses */
+	for (v6 = 0; r >= 0 && v6 < 2; v6++) {
+		char sname[LSEC_IPSET_NAMELEN];
+		size_t k, nf = 0;
+
+		for (k = 0; k < nin + nout; k++)
+			if ((chg[k]->family == 6) == v6)
+				fam[nf++] = chg[k];
+		if (!nf)
+			continue;
+		set_name(name, v6, sname, sizeof(sname));
+		r = lsec_ipset_change(sname, v6, fam, nf, timeout_ms, add, true, e);
+	}
 out:
 	ips_close(&s);
 	free(cur.v);
@@ -527,7 +474,7 @@ static int ipset_list(struct lsec_nf_backend *b, const char *name,
 	if (r < 0) {
 		/* no ipset support in this kernel: no lists */
 		ips_close(&s);
-		return name ? no_list(name, e) : 0;
+		return name ? lsec_bl_missing(name, e) : 0;
 	}
 	for (p = out; r >= 0 && p && *p;) {
 		const char *nl = strchr(p, '\n');
@@ -561,7 +508,7 @@ static int ipset_list(struct lsec_nf_backend *b, const char *name,
 	}
 	ips_close(&s);
 	if (r >= 0 && name && !n)
-		r = no_list(name, e);
+		r = lsec_bl_missing(name, e);
 	if (r < 0) {
 		lsec_bl_free(v, n);
 		return r;

@@ -20,6 +20,8 @@
 #include <linux/netfilter/xt_set.h>
 
 #include "ipset_int.h"
+#include "nl_int.h"
+#include "lsec/inet.h"
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
 
@@ -340,4 +342,180 @@ uint64_t lsec_ipset_rule_packets(const char *name)
 void lsec_ipset_name(const char *name, bool v6, char *buf, size_t n)
 {
 	snprintf(buf, n, "lsec-%s-%c", name, v6 ? '6' : '4');
+}
+
+/* ---- ipset entries over netlink (the protocol `ipset restore` speaks,
+ * without its per-line parser and resolver) ---- */
+
+#include <endian.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <time.h>
+
+#define IPN_CHUNK 1024
+
+int lsec_ipset_change(const char *setname, bool v6,
+		      const struct lsec_inet_prefix *const *v, size_t n,
+		      uint64_t timeout_ms, bool add, bool exist,
+		      struct lsec_err *e)
+{
+	_cleanup_free_ char *req = NULL;
+	uint32_t seq = (uint32_t)time(NULL) << 4, first = seq, nmsg = 0;
+	size_t off = 0, i = 0, cap = 4096 + n * 64;
+	int err;
+
+	req = calloc(1, cap);
+	if (!req)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	while (i < n) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(req + off);
+		struct nfgenmsg *nfg;
+		size_t start = off, adt, end = i + IPN_CHUNK < n ? i + IPN_CHUNK : n;
+		uint8_t proto = IPSET_PROTOCOL;
+
+		nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | (add ? IPSET_CMD_ADD : IPSET_CMD_DEL);
+		/* NLM_F_EXCL: fail on an entry already there (or missing); ipset's
+		 * -exist is its absence */
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (exist ? 0 : NLM_F_EXCL);
+		nlh->nlmsg_seq = seq++;
+		nfg = NLMSG_DATA(nlh);
+		nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		nfg->version = NFNETLINK_V0;
+		off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+		off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+		off = lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+		{
+			uint32_t lineno = 0; /* required with IPSET_ATTR_ADT */
+
+			off = lsec_nl_put(req, off, IPSET_ATTR_LINENO, &lineno, 4);
+		}
+		adt = off;
+		off = lsec_nl_put(req, off, IPSET_ATTR_ADT | NLA_F_NESTED, NULL, 0);
+		for (; i < end; i++) {
+			size_t data = off, ip;
+			uint8_t cidr = v[i]->len;
+
+			off = lsec_nl_put(req, off, IPSET_ATTR_DATA | NLA_F_NESTED, NULL, 0);
+			ip = off;
+			off = lsec_nl_put(req, off, IPSET_ATTR_IP | NLA_F_NESTED, NULL, 0);
+			off = lsec_nl_put(req, off,
+				       (v6 ? IPSET_ATTR_IPADDR_IPV6 : IPSET_ATTR_IPADDR_IPV4) |
+					       NLA_F_NET_BYTEORDER,
+				       v[i]->addr, v6 ? 16 : 4);
+			lsec_nl_nest_end(req, ip, off);
+			off = lsec_nl_put(req, off, IPSET_ATTR_CIDR, &cidr, 1);
+			if (add && timeout_ms) {
+				uint32_t t = htobe32((uint32_t)((timeout_ms + 999) / 1000));
+
+				off = lsec_nl_put(req, off, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER,
+					       &t, 4);
+			}
+			lsec_nl_nest_end(req, data, off);
+		}
+		lsec_nl_nest_end(req, adt, off);
+		nlh->nlmsg_len = (uint32_t)(off - start);
+		nmsg++;
+	}
+	err = lsec_nl_acked(req, off, first, nmsg);
+	if (err) {
+		int code = -err;
+
+		/* ipset's own codes (IPSET_ERR_*, above 4096) have no errno */
+		return lsec_err_set(e, code < 4096 ? code : EIO, "ipset %s: %s %s",
+				    setname, add ? "adding to" : "deleting from",
+				    code < 4096 ? strerror(code) : "the set failed");
+	}
+	return 0;
+}
+
+static int ipn_entry(const struct nlattr *data, bool v6, lsec_ipset_entry_fn fn,
+		     void *userdata)
+{
+	struct lsec_inet_prefix p = { .family = v6 ? 6 : 4, .len = v6 ? 128 : 32 };
+	const struct nlattr *a, *b;
+	uint64_t timeout_ms = 0;
+	int rem = lsec_nla_len(data), r2;
+	bool ip = false;
+
+	for (a = lsec_nla_data(data); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
+		switch (lsec_nla_type(a)) {
+		case IPSET_ATTR_IP:
+			r2 = lsec_nla_len(a);
+			for (b = lsec_nla_data(a); lsec_nla_ok(b, r2); b = lsec_nla_next(b, &r2))
+				if (lsec_nla_len(b) == (v6 ? 16 : 4)) {
+					memcpy(p.addr, lsec_nla_data(b), v6 ? 16 : 4);
+					ip = true;
+				}
+			break;
+		case IPSET_ATTR_CIDR:
+			if (lsec_nla_len(a) >= 1)
+				p.len = *(const uint8_t *)lsec_nla_data(a);
+			break;
+		case IPSET_ATTR_TIMEOUT:
+			if (lsec_nla_len(a) >= 4) {
+				uint32_t t;
+
+				memcpy(&t, lsec_nla_data(a), 4);
+				timeout_ms = (uint64_t)be32toh(t) * 1000;
+			}
+			break;
+		}
+	}
+	return ip ? fn(&p, timeout_ms, userdata) : 0;
+}
+
+struct read_ctx {
+	bool v6;
+	lsec_ipset_entry_fn fn;
+	void *userdata;
+};
+
+static int read_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct read_ctx *c = userdata;
+	const struct nlattr *a, *d;
+	int rem, r2, r;
+
+	for (a = lsec_nl_attrs(h, &rem); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
+		if (lsec_nla_type(a) != IPSET_ATTR_ADT)
+			continue;
+		r2 = lsec_nla_len(a);
+		for (d = lsec_nla_data(a); lsec_nla_ok(d, r2); d = lsec_nla_next(d, &r2)) {
+			if (lsec_nla_type(d) != IPSET_ATTR_DATA)
+				continue;
+			r = ipn_entry(d, c->v6, c->fn, c->userdata);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
+		    void *userdata)
+{
+	char req[256] __attribute__((aligned(8))) = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct read_ctx c = { v6, fn, userdata };
+	struct nfgenmsg *nfg;
+	uint8_t proto = IPSET_PROTOCOL;
+	uint32_t seq = (uint32_t)time(NULL);
+	size_t off;
+	int r;
+
+	if (strlen(setname) >= IPSET_MAXNAMELEN)
+		return -EINVAL;
+	nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | IPSET_CMD_LIST;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	nfg = NLMSG_DATA(nlh);
+	nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	nfg->version = NFNETLINK_V0;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+	off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+	off = lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+	nlh->nlmsg_len = (uint32_t)off;
+	r = lsec_nl_dump(req, off, seq, read_msg, &c);
+	/* ipset's own codes (IPSET_ERR_*, from 4096): the set is not there */
+	return r <= -4096 ? -ENOENT : r;
 }

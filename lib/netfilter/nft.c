@@ -188,6 +188,11 @@ int lsec_nft_run(struct lsec_nf_backend *b, const char *cmd, unsigned flags,
 	const char *msg;
 	int code;
 
+	/* created on first use: building a context costs more than many of
+	 * the netlink reads lsec does without one */
+	if (!b->nft && !(b->nft = new_ctx()))
+		return e ? lsec_err_set(e, ENOMEM, "cannot create an nftables context")
+			 : -ENOMEM;
 	nft_ctx_output_set_flags(b->nft, flags);
 	if (nft_run_cmd_from_buffer(b->nft, cmd) == 0) {
 		if (out)
@@ -231,11 +236,6 @@ static int nft_open(const struct lsec_nf_open_opts *o,
 	if (!b)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	b->lockfd = -1;
-	b->nft = new_ctx();
-	if (!b->nft) {
-		free(b);
-		return lsec_err_set(e, ENOMEM, "cannot create an nftables context");
-	}
 	if (o && o->write) {
 		if (geteuid() != 0 && access(lsec_nf_lock_path(), W_OK) < 0) {
 			nft_close(b);

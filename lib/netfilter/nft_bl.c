@@ -23,58 +23,9 @@
 #include <nftables/libnftables.h>
 
 #include "lsec/cleanup.h"
+#include "bl_int.h"
 #include "lsec/nft.h"
 #include "lsec/util.h"
-
-int lsec_bl_check_name(const char *name, struct lsec_err *e)
-{
-	const char *c;
-
-	if (!name || !*name || strlen(name) > LSEC_BL_NAME_MAX)
-		goto bad;
-	for (c = name; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
-			goto bad;
-	return 0;
-bad:
-	return lsec_err_input(e,
-			      "invalid blocklist name '%s': 1 to %d letters, "
-			      "digits, '_' or '-'",
-			      name ? name : "", LSEC_BL_NAME_MAX);
-}
-
-int lsec_bl_entry_add(struct lsec_bl *l, const struct lsec_bl_entry *en)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct lsec_bl_entry *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *en;
-	return 0;
-}
-
-void lsec_bl_free(struct lsec_bl *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		free(v[i].v);
-	free(v);
-}
-
-const struct lsec_bl_ops *lsec_bl_ops_for(const struct lsec_nf_backend_ops *o)
-{
-	if (o == &lsec_nf_nft_ops)
-		return &lsec_bl_nft_ops;
-	if (o == &lsec_nf_iptc_ops)
-		return &lsec_bl_ipset_ops;
-	return NULL;
-}
 
 /* kind: bit 1 = IPv6, bit 0 = CIDR (interval set) */
 static void bl_set(int kind, char *buf, size_t n)
@@ -194,17 +145,6 @@ static int nft_bl_create(struct lsec_nf_backend *b, const char *name,
 
 /* ---- the current entries ---- */
 
-static int cmp_prefix(const void *a, const void *b)
-{
-	const struct lsec_bl_entry *x = a, *y = b;
-
-	if (x->p.family != y->p.family)
-		return x->p.family - y->p.family;
-	if (x->p.len != y->p.len)
-		return x->p.len - y->p.len;
-	return memcmp(x->p.addr, y->p.addr, 16);
-}
-
 static int collect(const struct lsec_inet_prefix *p,
 		   const struct lsec_nft_elem *el, void *userdata)
 {
@@ -230,15 +170,8 @@ static int read_entries(const char *name, struct lsec_bl *l, struct lsec_err *e)
 			return lsec_err_set(e, -r, "nf_tables: reading set %s: %s",
 					    s, strerror(-r));
 	}
-	qsort(l->v, l->n, sizeof(l->v[0]), cmp_prefix);
+	lsec_bl_sort(l);
 	return 0;
-}
-
-static bool has(const struct lsec_bl *l, const struct lsec_inet_prefix *p)
-{
-	struct lsec_bl_entry key = { .p = *p };
-
-	return l->n && bsearch(&key, l->v, l->n, sizeof(l->v[0]), cmp_prefix);
 }
 
 /* Write "VERB element inet lsec SET { ... }" for each kind that has any. */
@@ -277,17 +210,10 @@ static void put_elems(FILE *f, const char *verb, const char *name,
 	}
 }
 
-static int no_list(const char *name, struct lsec_err *e)
-{
-	return lsec_err_input(e,
-			      "blocklist '%s' does not exist (lsec fw blocklist "
-			      "create %s)",
-			      name, name);
-}
-
-/* Inputs up to this many are checked with point lookups instead of
- * reading the whole list: one add to a list of 100,000 stays cheap. */
-#define POINT_MAX 1000
+/* Addresses are checked with point lookups (512 a round trip, each O(1)
+ * in the kernel) rather than by reading the list: a dump of a large hash
+ * set costs more (the kernel re-walks the table for every 32 KiB chunk).
+ * Only --replace, which needs the whole list, reads it. */
 
 /* exists[i]: is want->v[i] in the list?  cur gets what was read (the whole
  * list when full). */
@@ -299,12 +225,12 @@ static int find_existing(const char *name, const struct lsec_bl *want,
 	_cleanup_free_ bool *found = NULL;
 	char t[64], s[64];
 	size_t i, nk;
-	int k, r;
+	int k, r = 0;
 
 	if (full) {
 		r = read_entries(name, cur, e);
 		for (i = 0; r >= 0 && i < want->n; i++)
-			exists[i] = has(cur, &want->v[i].p);
+			exists[i] = lsec_bl_has(cur, &want->v[i].p);
 		return r;
 	}
 	keys = calloc(want->n + 1, sizeof(*keys));
@@ -321,11 +247,19 @@ static int find_existing(const char *name, const struct lsec_bl *want,
 		bl_set(k, s, sizeof(s));
 		if (k & 1) { /* CIDRs: read the (usually short) interval set */
 			r = lsec_nft_set_read(t, s, k & 2 ? 16 : 4, true, collect, cur);
-			qsort(cur->v, cur->n, sizeof(cur->v[0]), cmp_prefix);
+			lsec_bl_sort(cur);
 			for (i = 0; r >= 0 && i < nk; i++)
-				found[i] = has(cur, keys[i]);
+				found[i] = lsec_bl_has(cur, keys[i]);
 		} else {
-			r = lsec_nft_set_lookup(t, s, k & 2 ? 16 : 4, keys, nk, found);
+			bool any = true;
+
+			/* an empty set (a first load): nothing to look up */
+			r = 0;
+			if (nk > 64)
+				r = lsec_nft_set_any(t, s, &any);
+			if (r >= 0 && any)
+				r = lsec_nft_set_lookup(t, s, k & 2 ? 16 : 4, keys, nk,
+							found);
 		}
 		if (r < 0)
 			return lsec_err_set(e, -r, "nf_tables: reading set %s: %s", s,
@@ -333,6 +267,43 @@ static int find_existing(const char *name, const struct lsec_bl *want,
 		for (i = nk = 0; i < want->n; i++)
 			if (kind_of(&want->v[i].p) == k)
 				exists[i] = found[nk++];
+	}
+	return 0;
+}
+
+static bool hosts_only(const struct lsec_inet_prefix *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (kind_of(v[i]) & 1)
+			return false;
+	return true;
+}
+
+static int change_hosts(const char *name, const struct lsec_inet_prefix **v,
+			size_t n, uint64_t timeout_ms, bool add,
+			struct lsec_err *e)
+{
+	_cleanup_free_ const struct lsec_inet_prefix **fam = calloc(n + 1, sizeof(*fam));
+	char t[64], s[64];
+	size_t i, nf;
+	int k, r;
+
+	if (!fam)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	bl_table(name, t, sizeof(t));
+	for (k = 0; k < 4; k += 2) {
+		for (i = nf = 0; i < n; i++)
+			if (kind_of(v[i]) == k)
+				fam[nf++] = v[i];
+		if (!nf)
+			continue;
+		bl_set(k, s, sizeof(s));
+		r = lsec_nft_set_change(t, s, k & 2 ? 16 : 4, fam, nf, timeout_ms, add);
+		if (r < 0)
+			return lsec_err_set(e, -r, "nf_tables: %s elements of %s %s: %s",
+					    add ? "adding" : "deleting", t, s, strerror(-r));
 	}
 	return 0;
 }
@@ -346,7 +317,7 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	_cleanup_free_ const struct lsec_inet_prefix **ins = NULL, **outs = NULL;
 	_cleanup_free_ bool *exists = NULL;
 	_cleanup_free_ char *buf = NULL;
-	size_t i, j, nin = 0, nout = 0, len = 0;
+	size_t i, nin = 0, nout = 0, len = 0;
 	struct bl_info info;
 	bool full;
 	FILE *f = NULL;
@@ -359,23 +330,11 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	if (r < 0)
 		return r;
 	if (!info.exists)
-		return no_list(name, e);
-	for (i = 0; r >= 0 && i < n; i++) {
-		struct lsec_bl_entry en = { .p = v[i] };
-
-		if (lsec_bl_entry_add(&want, &en) < 0)
-			r = lsec_err_set(e, ENOMEM, "out of memory");
-	}
+		return lsec_bl_missing(name, e);
+	r = lsec_bl_want(v, n, &want, e);
 	if (r < 0)
 		goto out;
-	/* sort and fold duplicates of the input */
-	if (want.n)
-		qsort(want.v, want.n, sizeof(want.v[0]), cmp_prefix);
-	for (i = j = 0; i < want.n; i++)
-		if (!j || cmp_prefix(&want.v[j - 1], &want.v[i]) != 0)
-			want.v[j++] = want.v[i];
-	want.n = j;
-	full = replace || want.n > POINT_MAX;
+	full = replace;
 	exists = calloc(want.n + 1, sizeof(*exists));
 	if (!exists) {
 		r = lsec_err_set(e, ENOMEM, "out of memory");
@@ -398,7 +357,7 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	}
 	if (replace)
 		for (i = 0; i < cur.n; i++)
-			if (!has(&want, &cur.v[i].p))
+			if (!lsec_bl_has(&want, &cur.v[i].p))
 				outs[nout++] = &cur.v[i].p;
 	res->added = nin;
 	res->removed = nout;
@@ -406,9 +365,17 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	res->changed = nin || nout;
 	if (!res->changed || check)
 		goto out;
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		r = lsec_err_set(e, ENOMEM, "out of memory");
+	if (!hosts_only(ins, nin) || !hosts_only(outs, nout) || (nin && nout)) {
+		f = open_memstream(&buf, &len);
+		if (!f) {
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+			goto out;
+		}
+	} else {
+		/* addresses only, one direction: straight over netlink, one
+		 * transaction per family */
+		r = change_hosts(name, nin ? ins : outs, nin ? nin : nout,
+				 timeout_ms, nin > 0, e);
 		goto out;
 	}
 	put_elems(f, "delete", name, outs, nout, 0);
@@ -533,7 +500,7 @@ static int nft_bl_list(struct lsec_nf_backend *b, const char *name,
 	}
 	lsec_nft_names_free(names, nn);
 	if (r >= 0 && name && !n)
-		r = no_list(name, e);
+		r = lsec_bl_missing(name, e);
 	if (r < 0) {
 		lsec_bl_free(v, n);
 		return r;

@@ -7,6 +7,7 @@
  * first load.
  */
 #include "nft_int.h"
+#include "nl_int.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -25,24 +26,6 @@
 #include "lsec/cleanup.h"
 
 #define RECV_BUF (1u << 17)
-
-static const struct nlattr *nla_next(const struct nlattr *a, int *rem)
-{
-	int len = NLA_ALIGN(a->nla_len);
-
-	*rem -= len;
-	return (const struct nlattr *)((const char *)a + len);
-}
-
-static bool nla_ok(const struct nlattr *a, int rem)
-{
-	return rem >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
-	       a->nla_len <= rem;
-}
-
-#define nla_data(a) ((const void *)((const char *)(a) + NLA_HDRLEN))
-#define nla_len(a) ((int)(a)->nla_len - NLA_HDRLEN)
-#define nla_type(a) ((a)->nla_type & NLA_TYPE_MASK)
 
 struct raw_elem {
 	uint8_t key[16];
@@ -63,19 +46,19 @@ static uint64_t nla_u64(const struct nlattr *a);
 static void parse_counter(const struct nlattr *expr, struct raw_elem *el)
 {
 	const struct nlattr *x, *d;
-	int r = nla_len(expr), r2;
+	int r = lsec_nla_len(expr), r2;
 	bool counter = false;
 
-	for (x = nla_data(expr); nla_ok(x, r); x = nla_next(x, &r)) {
-		if (nla_type(x) == NFTA_EXPR_NAME)
-			counter = nla_len(x) >= 8 && !strcmp(nla_data(x), "counter");
-		if (nla_type(x) != NFTA_EXPR_DATA || !counter)
+	for (x = lsec_nla_data(expr); lsec_nla_ok(x, r); x = lsec_nla_next(x, &r)) {
+		if (lsec_nla_type(x) == NFTA_EXPR_NAME)
+			counter = lsec_nla_len(x) >= 8 && !strcmp(lsec_nla_data(x), "counter");
+		if (lsec_nla_type(x) != NFTA_EXPR_DATA || !counter)
 			continue;
-		r2 = nla_len(x);
-		for (d = nla_data(x); nla_ok(d, r2); d = nla_next(d, &r2)) {
-			if (nla_type(d) == NFTA_COUNTER_PACKETS)
+		r2 = lsec_nla_len(x);
+		for (d = lsec_nla_data(x); lsec_nla_ok(d, r2); d = lsec_nla_next(d, &r2)) {
+			if (lsec_nla_type(d) == NFTA_COUNTER_PACKETS)
 				el->packets += nla_u64(d);
-			else if (nla_type(d) == NFTA_COUNTER_BYTES)
+			else if (lsec_nla_type(d) == NFTA_COUNTER_BYTES)
 				el->bytes += nla_u64(d);
 		}
 	}
@@ -84,7 +67,7 @@ static void parse_counter(const struct nlattr *expr, struct raw_elem *el)
 static int parse_elem(const struct nlattr *nest, struct elems *out)
 {
 	const struct nlattr *a;
-	int rem = nla_len(nest);
+	int rem = lsec_nla_len(nest);
 	struct raw_elem *el;
 
 	if (out->n == out->cap) {
@@ -98,35 +81,35 @@ static int parse_elem(const struct nlattr *nest, struct elems *out)
 	}
 	el = &out->v[out->n];
 	memset(el, 0, offsetof(struct raw_elem, comment) + 1);
-	for (a = nla_data(nest); nla_ok(a, rem); a = nla_next(a, &rem)) {
-		switch (nla_type(a)) {
+	for (a = lsec_nla_data(nest); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
+		switch (lsec_nla_type(a)) {
 		case NFTA_SET_ELEM_KEY: {
-			const struct nlattr *d = nla_data(a);
-			int r2 = nla_len(a);
+			const struct nlattr *d = lsec_nla_data(a);
+			int r2 = lsec_nla_len(a);
 
-			for (; nla_ok(d, r2); d = nla_next(d, &r2))
-				if (nla_type(d) == NFTA_DATA_VALUE &&
-				    nla_len(d) <= 16) {
-					el->klen = (uint8_t)nla_len(d);
-					memcpy(el->key, nla_data(d), el->klen);
+			for (; lsec_nla_ok(d, r2); d = lsec_nla_next(d, &r2))
+				if (lsec_nla_type(d) == NFTA_DATA_VALUE &&
+				    lsec_nla_len(d) <= 16) {
+					el->klen = (uint8_t)lsec_nla_len(d);
+					memcpy(el->key, lsec_nla_data(d), el->klen);
 				}
 			break;
 		}
 		case NFTA_SET_ELEM_FLAGS:
-			if (nla_len(a) >= 4) {
+			if (lsec_nla_len(a) >= 4) {
 				uint32_t f;
 
-				memcpy(&f, nla_data(a), 4);
+				memcpy(&f, lsec_nla_data(a), 4);
 				el->end = be32toh(f) & NFT_SET_ELEM_INTERVAL_END;
 			}
 			break;
 		case NFTA_SET_ELEM_TIMEOUT:
 		case NFTA_SET_ELEM_EXPIRATION:
-			if (nla_len(a) >= 8) {
+			if (lsec_nla_len(a) >= 8) {
 				uint64_t v;
 
-				memcpy(&v, nla_data(a), 8);
-				if (nla_type(a) == NFTA_SET_ELEM_TIMEOUT)
+				memcpy(&v, lsec_nla_data(a), 8);
+				if (lsec_nla_type(a) == NFTA_SET_ELEM_TIMEOUT)
 					el->timeout = be64toh(v);
 				else
 					el->expires = be64toh(v);
@@ -137,16 +120,16 @@ static int parse_elem(const struct nlattr *nest, struct elems *out)
 			break;
 		case NFTA_SET_ELEM_EXPRESSIONS: {
 			const struct nlattr *l;
-			int r2 = nla_len(a);
+			int r2 = lsec_nla_len(a);
 
-			for (l = nla_data(a); nla_ok(l, r2); l = nla_next(l, &r2))
-				if (nla_type(l) == NFTA_LIST_ELEM)
+			for (l = lsec_nla_data(a); lsec_nla_ok(l, r2); l = lsec_nla_next(l, &r2))
+				if (lsec_nla_type(l) == NFTA_LIST_ELEM)
 					parse_counter(l, el);
 			break;
 		}
 		case NFTA_SET_ELEM_USERDATA: {
 			/* TLVs: type (u8), length (u8), value; 0 = comment */
-			const uint8_t *p = nla_data(a), *end = p + nla_len(a);
+			const uint8_t *p = lsec_nla_data(a), *end = p + lsec_nla_len(a);
 
 			while (p + 2 <= end && p + 2 + p[1] <= end) {
 				if (p[0] == 0 && p[1] > 0) {
@@ -177,15 +160,15 @@ static int parse_msg(const struct nlmsghdr *nlh, struct elems *out)
 
 	a = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) +
 				    NLMSG_ALIGN(sizeof(struct nfgenmsg)));
-	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+	for (; lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
 		const struct nlattr *l;
 		int r2;
 
-		if (nla_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+		if (lsec_nla_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
 			continue;
-		r2 = nla_len(a);
-		for (l = nla_data(a); nla_ok(l, r2); l = nla_next(l, &r2)) {
-			if (nla_type(l) != NFTA_LIST_ELEM)
+		r2 = lsec_nla_len(a);
+		for (l = lsec_nla_data(a); lsec_nla_ok(l, r2); l = lsec_nla_next(l, &r2)) {
+			if (lsec_nla_type(l) != NFTA_LIST_ELEM)
 				continue;
 			r = parse_elem(l, out);
 			if (r < 0)
@@ -206,28 +189,18 @@ static void put_attr(char *buf, size_t *off, uint16_t type, const char *s)
 	*off += NLA_ALIGN(a->nla_len);
 }
 
-typedef int (*msg_fn)(const struct nlmsghdr *h, void *userdata);
-
 /* One netlink dump of nf_tables objects of type msg in table (and set). */
 static int nl_dump(uint16_t msg, const char *table, const char *set,
-		   msg_fn fn, void *userdata)
+		   lsec_nl_msg_fn fn, void *userdata)
 {
-	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-					NETLINK_NETFILTER);
-	_cleanup_free_ char *buf = NULL;
 	char req[512] __attribute__((aligned(8))) = { 0 };
 	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
 	struct nfgenmsg *nfg;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	size_t off;
 	uint32_t seq = (uint32_t)time(NULL);
-	int rcvbuf = 1 << 22;
+	size_t off;
 
-	if (fd < 0)
-		return -errno;
 	if ((table ? strlen(table) : 0) + (set ? strlen(set) : 0) > 256)
 		return -EINVAL;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	nlh->nlmsg_type = (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | msg);
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
@@ -241,54 +214,15 @@ static int nl_dump(uint16_t msg, const char *table, const char *set,
 	if (set)
 		put_attr(req, &off, 2, set);
 	nlh->nlmsg_len = (uint32_t)off;
-	if (sendto(fd, req, off, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	buf = malloc(RECV_BUF);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = recv(fd, buf, RECV_BUF, 0);
-		const struct nlmsghdr *h;
-		int len, r;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		len = (int)n;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *err = NLMSG_DATA(h);
-
-				return err->error;
-			}
-			r = fn(h, userdata);
-			if (r < 0)
-				return r;
-		}
-	}
-}
-
-/* The attributes of an nf_tables message. */
-static const struct nlattr *msg_attrs(const struct nlmsghdr *h, int *rem)
-{
-	*rem = (int)h->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(sizeof(struct nfgenmsg));
-	return (const struct nlattr *)((const char *)NLMSG_DATA(h) +
-				       NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+	return lsec_nl_dump(req, off, seq, fn, userdata);
 }
 
 static uint64_t nla_u64(const struct nlattr *a)
 {
 	uint64_t v = 0;
 
-	if (nla_len(a) >= 8)
-		memcpy(&v, nla_data(a), 8);
+	if (lsec_nla_len(a) >= 8)
+		memcpy(&v, lsec_nla_data(a), 8);
 	return be64toh(v);
 }
 
@@ -316,18 +250,18 @@ static int sets_msg(const struct nlmsghdr *h, void *userdata)
 	uint32_t flags = 0;
 	int rem;
 
-	for (a = msg_attrs(h, &rem); nla_ok(a, rem); a = nla_next(a, &rem)) {
-		switch (nla_type(a)) {
+	for (a = lsec_nl_attrs(h, &rem); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
+		switch (lsec_nla_type(a)) {
 		case NFTA_SET_NAME:
-			snprintf(name, sizeof(name), "%.*s", nla_len(a),
-				 (const char *)nla_data(a));
+			snprintf(name, sizeof(name), "%.*s", lsec_nla_len(a),
+				 (const char *)lsec_nla_data(a));
 			break;
 		case NFTA_SET_TIMEOUT:
 			timeout = nla_u64(a);
 			break;
 		case NFTA_SET_FLAGS:
-			if (nla_len(a) >= 4) {
-				memcpy(&flags, nla_data(a), 4);
+			if (lsec_nla_len(a) >= 4) {
+				memcpy(&flags, lsec_nla_data(a), 4);
 				flags = be32toh(flags);
 			}
 			break;
@@ -350,27 +284,27 @@ static int rules_msg(const struct nlmsghdr *h, void *userdata)
 	const struct nlattr *a;
 	int rem;
 
-	for (a = msg_attrs(h, &rem); nla_ok(a, rem); a = nla_next(a, &rem)) {
+	for (a = lsec_nl_attrs(h, &rem); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem)) {
 		const struct nlattr *l;
 		int r2;
 
-		if (nla_type(a) != NFTA_RULE_EXPRESSIONS)
+		if (lsec_nla_type(a) != NFTA_RULE_EXPRESSIONS)
 			continue;
-		r2 = nla_len(a);
-		for (l = nla_data(a); nla_ok(l, r2); l = nla_next(l, &r2)) {
+		r2 = lsec_nla_len(a);
+		for (l = lsec_nla_data(a); lsec_nla_ok(l, r2); l = lsec_nla_next(l, &r2)) {
 			const struct nlattr *x, *d;
-			int r3 = nla_len(l), r4;
+			int r3 = lsec_nla_len(l), r4;
 			bool counter = false;
 
-			for (x = nla_data(l); nla_ok(x, r3); x = nla_next(x, &r3)) {
-				if (nla_type(x) == NFTA_EXPR_NAME)
-					counter = nla_len(x) >= 8 &&
-						  !strcmp(nla_data(x), "counter");
-				if (nla_type(x) != NFTA_EXPR_DATA || !counter)
+			for (x = lsec_nla_data(l); lsec_nla_ok(x, r3); x = lsec_nla_next(x, &r3)) {
+				if (lsec_nla_type(x) == NFTA_EXPR_NAME)
+					counter = lsec_nla_len(x) >= 8 &&
+						  !strcmp(lsec_nla_data(x), "counter");
+				if (lsec_nla_type(x) != NFTA_EXPR_DATA || !counter)
 					continue;
-				r4 = nla_len(x);
-				for (d = nla_data(x); nla_ok(d, r4); d = nla_next(d, &r4))
-					if (nla_type(d) == NFTA_COUNTER_PACKETS)
+				r4 = lsec_nla_len(x);
+				for (d = lsec_nla_data(x); lsec_nla_ok(d, r4); d = lsec_nla_next(d, &r4))
+					if (lsec_nla_type(d) == NFTA_COUNTER_PACKETS)
 						*packets += nla_u64(d);
 			}
 		}
@@ -456,7 +390,8 @@ int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 	}
 	/* Intervals: starts and ends come separately; pair each start with
 	 * the smallest end above it. */
-	qsort(all.v, all.n, sizeof(all.v[0]), cmp_key);
+	if (all.n)
+		qsort(all.v, all.n, sizeof(all.v[0]), cmp_key);
 	for (i = 0; i < all.n; i++)
 		nstart += !all.v[i].end;
 	for (i = 0; i < all.n && r >= 0; i++) {
@@ -494,10 +429,10 @@ static int tables_msg(const struct nlmsghdr *h, void *userdata)
 	char name[256] = "";
 	int rem;
 
-	for (a = msg_attrs(h, &rem); nla_ok(a, rem); a = nla_next(a, &rem))
-		if (nla_type(a) == NFTA_TABLE_NAME)
-			snprintf(name, sizeof(name), "%.*s", nla_len(a),
-				 (const char *)nla_data(a));
+	for (a = lsec_nl_attrs(h, &rem); lsec_nla_ok(a, rem); a = lsec_nla_next(a, &rem))
+		if (lsec_nla_type(a) == NFTA_TABLE_NAME)
+			snprintf(name, sizeof(name), "%.*s", lsec_nla_len(a),
+				 (const char *)lsec_nla_data(a));
 	return name[0] && c->fn ? c->fn(name, 0, 0, c->userdata) : 0;
 }
 
@@ -614,4 +549,105 @@ int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
 		done += batch;
 	}
 	return 0;
+}
+
+static void put_nlmsg_hdr(char *buf, size_t *off, uint16_t type, uint16_t flags,
+			  uint32_t seq, uint8_t family, uint16_t res_id)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(buf + *off);
+	struct nfgenmsg *nfg;
+
+	memset(nlh, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg)));
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nfg = NLMSG_DATA(nlh);
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htobe16(res_id);
+	*off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+}
+
+#define CHANGE_CHUNK 1024
+
+int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
+			const struct lsec_inet_prefix *const *v, size_t n,
+			uint64_t timeout_ms, bool add)
+{
+	_cleanup_free_ char *req = NULL;
+	uint32_t seq = (uint32_t)time(NULL), first, nmsg = 0;
+	size_t off = 0, i, cap;
+
+	if (strlen(table) + strlen(set) > 256 || bytes > 16)
+		return -EINVAL;
+	cap = 1024 + n * 64 + (n / CHANGE_CHUNK + 1) * 640;
+	req = calloc(1, cap);
+	if (!req)
+		return -ENOMEM;
+	put_nlmsg_hdr(req, &off, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq++,
+		      AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	((struct nlmsghdr *)req)->nlmsg_len = (uint32_t)off;
+	first = seq;
+	for (i = 0; i < n;) {
+		size_t start = off, l1, end = i + CHANGE_CHUNK < n ? i + CHANGE_CHUNK : n;
+
+		put_nlmsg_hdr(req, &off,
+			      (NFNL_SUBSYS_NFTABLES << 8) |
+				      (add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM),
+			      NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE : 0),
+			      seq++, NFPROTO_INET, 0);
+		put_attr(req, &off, NFTA_SET_ELEM_LIST_TABLE, table);
+		put_attr(req, &off, NFTA_SET_ELEM_LIST_SET, set);
+		l1 = nest_begin(req, &off, NFTA_SET_ELEM_LIST_ELEMENTS);
+		for (; i < end; i++) {
+			size_t l2 = nest_begin(req, &off, NFTA_LIST_ELEM);
+			size_t l3 = nest_begin(req, &off, NFTA_SET_ELEM_KEY);
+			struct nlattr *d = (struct nlattr *)(req + off);
+
+			d->nla_type = NFTA_DATA_VALUE;
+			d->nla_len = (uint16_t)(NLA_HDRLEN + bytes);
+			memcpy(req + off + NLA_HDRLEN, v[i]->addr, bytes);
+			off += NLA_ALIGN(d->nla_len);
+			nest_end(req, off, l3);
+			if (add && timeout_ms) {
+				uint64_t t = htobe64(timeout_ms);
+
+				d = (struct nlattr *)(req + off);
+				d->nla_type = NFTA_SET_ELEM_TIMEOUT;
+				d->nla_len = NLA_HDRLEN + 8;
+				memcpy(req + off + NLA_HDRLEN, &t, 8);
+				off += NLA_ALIGN(d->nla_len);
+			}
+			nest_end(req, off, l2);
+		}
+		nest_end(req, off, l1);
+		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
+		nmsg++;
+	}
+	{
+		size_t start = off;
+
+		put_nlmsg_hdr(req, &off, NFNL_MSG_BATCH_END, NLM_F_REQUEST, seq++,
+			      AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
+	}
+	return lsec_nl_acked(req, off, first, nmsg);
+}
+
+static int any_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct elems tmp = { 0 };
+	bool *any = userdata;
+
+	if (parse_msg(h, &tmp) < 0)
+		return -ENOMEM;
+	*any = tmp.n > 0;
+	free(tmp.v);
+	return *any;
+}
+
+int lsec_nft_set_any(const char *table, const char *set, bool *any)
+{
+	*any = false;
+	return nl_dump(NFT_MSG_GETSETELEM, table, set, any_msg, any);
 }

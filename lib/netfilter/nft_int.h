@@ -42,6 +42,15 @@ int lsec_nft_sets(const char *table, lsec_nft_set_fn fn, void *userdata);
 int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
 			const struct lsec_inet_prefix *const *v, size_t n,
 			bool *present);
+/* Does the set hold any element?  (Reads one netlink message, not the set.) */
+int lsec_nft_set_any(const char *table, const char *set, bool *any);
+/* Add (or delete) elements of a plain set in one nf_tables transaction,
+ * straight over netlink (no libnftables parsing): what keeps a single add
+ * to a large list within a few milliseconds.  timeout_ms 0: the set's
+ * default. */
+int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
+			const struct lsec_inet_prefix *const *v, size_t n,
+			uint64_t timeout_ms, bool add);
 /* Every inet table (fn gets its name; timeout and flags are 0).  Also the
  * cheap probe of whether nf_tables answers at all. */
 int lsec_nft_tables(lsec_nft_set_fn fn, void *userdata);

@@ -136,6 +136,24 @@ int lsec_nf_choose(const char *want, struct lsec_nf_choice *c,
 	return 0;
 }
 
+static int lsec_table(const char *name, uint64_t t, uint32_t f, void *userdata)
+{
+	bool *found = userdata;
+
+	if (streq(name, LSEC_NFT_TABLE) || streq(name, LSEC_NFT_BLOCK_TABLE) ||
+	    !strncmp(name, LSEC_NFT_BL_PREFIX, strlen(LSEC_NFT_BL_PREFIX)))
+		*found = true;
+	return 0;
+}
+
+/* Any of lsec's nf_tables tables?  (One netlink dump; no libnftables.) */
+static bool nft_tables_present(void)
+{
+	bool found = false;
+
+	return lsec_nft_tables(lsec_table, &found) < 0 || found;
+}
+
 /* Is the legacy table loaded?  (Opening it through libiptc would load it.) */
 static bool legacy_loaded(void)
 {
@@ -166,6 +184,8 @@ int lsec_nf_count_rules(const struct lsec_nf_backend_ops *ops,
 	int r, n = 0;
 
 	if (ops == &lsec_nf_iptc_ops && !legacy_loaded())
+		return 0;
+	if (ops == &lsec_nf_nft_ops && !nft_tables_present())
 		return 0;
 	r = ops->open(&o, &b, e);
 	if (r < 0)
