@@ -772,6 +772,46 @@ static bool fail_injected(int fi, int ti)
 	return streq(f, want);
 }
 
+/* Does a fresh snapshot of the table hold every rule of add and no rule of
+ * del (of this family and table)? */
+static bool verify_table(struct lsec_nf_backend *b, int fi, int ti,
+			 const struct lsec_nf_ruleset *del,
+			 const struct lsec_nf_ruleset *add)
+{
+	const struct lsec_nf_ruleset *sets[2] = { add, del };
+	struct lsec_nf_ruleset now = { 0 };
+	struct lsec_nf_keyset have = { 0 };
+	struct lsec_err e = { 0 };
+	struct xtc_handle *h;
+	bool ok = true;
+	size_t i;
+	int c, j;
+
+	tbl_drop(b, fi, ti);
+	h = tbl_get(b, fi, ti, &e);
+	for (c = 0; h && c < LSEC_NF_CHAIN_MAX && ok; c++)
+		if (tbl_index(c) == ti)
+			ok = read_chain(fi, h, c, &now, &e) >= 0;
+	for (i = 0; ok && i < now.n; i++) {
+		now.v[i].packets = now.v[i].bytes = 0;
+		ok = lsec_nf_keyset_add(&have, &now.v[i].k) >= 0;
+	}
+	for (j = 0; j < 2 && h && ok; j++)
+		for (i = 0; i < sets[j]->n && ok; i++) {
+			const struct lsec_nf_key *k = &sets[j]->v[i].k;
+
+			if (fam_index(k->family) == fi && tbl_index(k->chain) == ti)
+				ok = lsec_nf_keyset_has(&have, k) == (j == 0);
+		}
+	lsec_nf_keyset_free(&have);
+	lsec_nf_ruleset_free(&now);
+	tbl_drop(b, fi, ti);
+	return h && ok;
+}
+
+/* Commits refused with EAGAIN are redone this often on a fresh snapshot. */
+#define COMMIT_ATTEMPTS 50
+
 /*
  * Apply the part of (del, add) that falls in one family and table, in one
  * commit.  created[] records chains this call created (for a roll-back);
@@ -789,6 +829,7 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 	struct lsec_nf_keyset gone = { 0 };
 	unsigned char ent[ENTRY_MAX];
 	bool dels[LSEC_NF_CHAIN_MAX] = { 0 }, adds[LSEC_NF_CHAIN_MAX] = { 0 };
+	unsigned seed = (unsigned)getpid();
 	int attempt, c, r = 0;
 	size_t i;
 
@@ -804,18 +845,22 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 		if (add->v[i].k.family == fam && tbl_index(add->v[i].k.chain) == ti)
 			adds[add->v[i].k.chain] = true;
 
-	for (attempt = 0; attempt < 5; attempt++) {
+	for (attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
 		struct xtc_handle *h;
 
 		if (attempt > 0) {
+			/* a short random pause, so we fall out of step with the
+			 * other writer */
 			tbl_drop(b, fi, ti);
-			usleep(10000u << attempt);
+			usleep(1000u * (1u + (unsigned)rand_r(&seed) %
+						     (1u << (attempt < 5 ? attempt : 5))));
 		}
 		h = tbl_get(b, fi, ti, e);
 		if (!h) {
 			r = -e->code;
 			break;
 		}
+		r = 0;
 		for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++) {
 			if (tbl_index(c) != ti)
 				continue;
@@ -857,8 +902,17 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 			break;
 		}
 		r = errno ? -errno : -EIO;
+		/* EINVAL after a successful replace: the counters could not be
+		 * put back because the table changed in between.  The rules are
+		 * in; make sure of it rather than fail (and roll back) a change
+		 * that was made. */
+		if (r == -EINVAL && verify_table(b, fi, ti, del, add)) {
+			r = 0;
+			break;
+		}
 		if (r != -EAGAIN) {
-			lsec_err_set(e, -r, "%s commit of table '%s' failed: %s",
+			lsec_err_set(e, r == -EINVAL ? EIO : -r,
+				     "%s commit of table '%s' failed: %s",
 				     fi ? "ip6tables" : "iptables",
 				     table_names[ti], tc->strerror(-r));
 			break;
