@@ -60,3 +60,21 @@ expect_fails() {
 	shift
 	if "$@" >/dev/null 2>&1; then not_ok "$desc: succeeded"; else ok "$desc"; fi
 }
+
+# Cheap readers of lsec's compact JSON (python3 costs seconds on a loaded
+# machine; json_ok still validates the documents that matter).
+# jchanged TEXT: True or False.   jcount KEY TEXT: rules in array KEY.
+jchanged() {
+	case $1 in
+	*'"changed":true'*) echo True ;;
+	*'"changed":false'*) echo False ;;
+	*) echo missing ;;
+	esac
+}
+jcount() {
+	local s
+	case $2 in *"\"$1\":["*) ;; *) echo missing; return ;; esac
+	s=${2#*\"$1\":[}
+	s=${s%%]*}
+	grep -o '{"family"' <<<"$s" | wc -l
+}

@@ -34,29 +34,29 @@ expect_eq "$(tail -1 "$T/c.log")" "$ADDR_B" "listener on C saw B (DNAT, forwarde
 expect_rc 0 "A itself connects to its own :8080 (nat OUTPUT)" tcp_connect in_a $ADDR_A 8080
 expect_eq "$(tail -1 "$T/c.log")" "$ADDR_A" "listener on C saw A's local connection"
 expect_rc 0 "forward again" in_a "$LSEC" fw forward 8080/tcp --to 10.201.0.2:9000 --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "forward is idempotent"
+expect_eq "$(jchanged "$OUT")" "False" "forward is idempotent"
 expect_rc 0 "list --commands" in_a "$LSEC" fw list --commands
 expect_eq "$OUT" "lsec fw forward 8080/tcp --to 10.201.0.2:9000" "the forward listed as one command"
 expect_rc 0 "unforward" in_a "$LSEC" fw unforward 8080/tcp --to 10.201.0.2:9000 --json
-expect_eq "$(json_get "$OUT" 'len(d["removed"])')" "4" "unforward removes all four rules"
-expect_fails "B cannot reach :8080 after unforward" tcp_connect in_b $ADDR_A 8080 1
+expect_eq "$(jcount removed "$OUT")" "4" "unforward removes all four rules"
+expect_fails "B cannot reach :8080 after unforward" tcp_connect in_b $ADDR_A 8080 0.5
 in_a iptables-legacy -w -P FORWARD ACCEPT
 
 # --- masquerade ---
-expect_fails "C->B without masquerade (B has no route back)" tcp_connect in_c $ADDR_B 7000 1
+expect_fails "C->B without masquerade (B has no route back)" tcp_connect in_c $ADDR_B 7000 0.5
 expect_rc 0 "masquerade --out-iface veth-a --from C's net" in_a "$LSEC" fw masquerade --out-iface veth-a --from 10.201.0.0/24 --json
-expect_eq "$(json_get "$OUT" 'len(d["added"])')" "1" "one MASQUERADE rule"
+expect_eq "$(jcount added "$OUT")" "1" "one MASQUERADE rule"
 expect_rc 0 "C->B with masquerade" tcp_connect in_c $ADDR_B 7000
 expect_eq "$(tail -1 "$T/b.log")" "$ADDR_A" "B saw A's address (masqueraded)"
 expect_rc 0 "unmasquerade" in_a "$LSEC" fw unmasquerade --out-iface veth-a --from 10.201.0.0/24 --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "True" "unmasquerade changed"
+expect_eq "$(jchanged "$OUT")" "True" "unmasquerade changed"
 in_a sh -c 'command -v conntrack >/dev/null && conntrack -F' >/dev/null 2>&1
-expect_fails "C->B fails again after unmasquerade" tcp_connect in_c $ADDR_B 7000 1
+expect_fails "C->B fails again after unmasquerade" tcp_connect in_c $ADDR_B 7000 0.5
 
 # save/restore round trip with NAT rules
 expect_rc 0 "forward for the round trip" in_a "$LSEC" fw forward 2222/tcp --to 10.201.0.2 --in-iface veth-a
 in_a iptables-legacy-save >"$T/saved"
 expect_rc 0 "iptables-legacy-restore accepts the saved rules" in_a iptables-legacy-restore "$T/saved"
 expect_rc 0 "forward still known after the restore" in_a "$LSEC" fw forward 2222/tcp --to 10.201.0.2 --in-iface veth-a --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "restored rules read back as lsec's"
+expect_eq "$(jchanged "$OUT")" "False" "restored rules read back as lsec's"
 finish

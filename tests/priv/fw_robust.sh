@@ -50,7 +50,7 @@ iptables-legacy-save >"$T/saved"
 expect_rc 0 "iptables-legacy-restore accepts a save with lsec's rules" iptables-legacy-restore "$T/saved"
 expect_eq "$(iptables-legacy-save | grep -c '^-A LSEC-INPUT')" "200" "all rules back after restore"
 expect_rc 0 "block after restore" "$LSEC" fw block --file "$T/list3" --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "restored rules are recognised as lsec's"
+expect_eq "$(jchanged "$OUT")" "False" "restored rules are recognised as lsec's"
 "$LSEC" fw flush -q
 for w in $(seq 1 8); do for i in $(seq 1 10); do iptables-legacy -w -D INPUT -s "172.16.$w.$i" -j DROP; done; done
 
