@@ -119,6 +119,13 @@ if command -v setpriv >/dev/null; then
 	expect_eq "$(json_get "$OUT" 'd["error"]["kind"]')" "permission_denied" "JSON error kind for not root"
 fi
 expect_eq "$(ruleset here)" "$before" "ruleset unchanged"
+
+# --- no legacy tables in the kernel: exit 3, pointing to nft ---
+expect_rc 3 "block without legacy tables" "$LSEC_PROGS/deny_getsockopt" "$LSEC" fw block 192.0.2.9 --json
+expect_match 'no legacy iptables table.*nft' "$ERR" "says the legacy tables are missing, points to nft"
+expect_match '"kind":"unavailable"' "$OUT" "JSON error kind unavailable"
+expect_rc 3 "status without legacy tables" "$LSEC_PROGS/deny_getsockopt" "$LSEC" fw status
+expect_eq "$(ruleset here)" "$before" "ruleset unchanged"
 "$LSEC" fw flush -q
 
 # --- status warnings: nf_tables rules and Docker chains present ---
