@@ -37,6 +37,15 @@ expect_rc 0 "block --check of a new address" in_a "$LSEC" fw block 192.0.2.9 --c
 expect_match 'would be: 1 rule' "$OUT" "--check says what would be added"
 expect_eq "$(ruleset in_a)" "$before" "block --check changed nothing"
 
+# --- someone flushes INPUT: the rule is there but not in force ---
+in_a iptables-legacy -w -F INPUT
+expect_rc 0 "ping B->A passes once the jump is gone" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "block again --check" in_a "$LSEC" fw block $ADDR_B --check --json
+expect_match '"changed":true.*"jumps_restored":1' "$OUT" "--check: the lost jump counts as a change"
+expect_rc 0 "block again" in_a "$LSEC" fw block $ADDR_B --json
+expect_match '"changed":true.*"added":\[\].*"jumps_restored":1' "$OUT" "block restores the jump, adds no rule"
+expect_rc 1 "ping B->A dropped again" in_b ping -c1 -W1 -q $ADDR_A
+
 # --- list ---
 expect_rc 0 "list --json" in_a "$LSEC" fw list --json
 json_ok "$OUT" "list --json is one document"
