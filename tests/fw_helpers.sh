@@ -1,5 +1,14 @@
-# Helpers for the tests/priv/fw_*.sh tests (source after lib.sh and netns.sh).
-# Traffic only inside the test's own namespaces.
+# Helpers for the tests/priv/fw_*.sh tests; sources lib.sh and netns.sh.
+# Traffic only inside the test's own namespaces.  Start a test with
+#   . "$LSEC_SRC/tests/fw_helpers.sh"; fw_setup "$@"; netns_pair
+. "$LSEC_SRC/tests/lib.sh"
+. "$LSEC_SRC/tests/netns.sh"
+
+# fw_setup "$@": root, a private /run and xtables lock, iptables-legacy.
+fw_setup() {
+	private_run "$@"
+	command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+}
 
 # tcp_listen RUNNER PORT LOG: a TCP listener (IPv4 and IPv6) in RUNNER's
 # namespace (in_a, in_b, ...) that appends each client's address to LOG.

@@ -1,11 +1,8 @@
 # lsec fw block/unblock on the legacy tables, with real traffic between two
 # namespaces: drop, --out, --reject, IPv6, --file, idempotence, --check,
 # --json, list, flush leaving others' rules alone.
-. "$LSEC_SRC/tests/lib.sh"
-. "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
-private_run "$@"
-command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+fw_setup "$@"
 netns_pair
 tcp_listen in_a 8080 "$T/a.log"
 

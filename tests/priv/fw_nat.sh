@@ -1,10 +1,7 @@
 # lsec fw forward/unforward and masquerade/unmasquerade: A routes between
 # B (10.200.0.0/24) and C (10.201.0.0/24, only A knows the way).
-. "$LSEC_SRC/tests/lib.sh"
-. "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
-private_run "$@"
-command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+fw_setup "$@"
 netns_pair
 NS_C=lsec-c-$$.$RANDOM
 ip netns add "$NS_C" || exit 1

@@ -1,9 +1,6 @@
 # lsec fw allow/deny PORT[/PROTO] [--from ADDR] with real TCP connections.
-. "$LSEC_SRC/tests/lib.sh"
-. "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
-private_run "$@"
-command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+fw_setup "$@"
 netns_pair
 tcp_listen in_a 8080 "$T/l8080"
 tcp_listen in_a 8081 "$T/l8081"

@@ -1,10 +1,8 @@
 # lsec fw under stress and misuse: concurrent writers (lsec and iptables),
 # the xtables lock, all-or-nothing across families, save/restore round trip,
 # bad input (exit 2, nothing changed), not root (exit 4).
-. "$LSEC_SRC/tests/lib.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
-private_run "$@"
-command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+fw_setup "$@"
 # One namespace is enough: no traffic here.
 if [ -z "${LSEC_IN_NETNS:-}" ]; then
 	LSEC_IN_NETNS=1 exec unshare -n bash "$0" "$@"
