@@ -84,6 +84,6 @@ jcount() {
 	local s
 	case $2 in *"\"$1\":["*) ;; *) echo missing; return ;; esac
 	s=${2#*\"$1\":[}
-	s=${s%%]*}
+	s=${s%%\],\"*}  # the array ends at '],"next_key' ("[v6]:port" has ']:')
 	grep -o '{"family"' <<<"$s" | wc -l
 }

@@ -14,6 +14,9 @@ ip -n "$NS_A" link set veth-ac up
 ip -n "$NS_C" link set veth-ca up
 ip -n "$NS_C" link set lo up
 ip -n "$NS_C" route add default via 10.201.0.1
+ip -n "$NS_A" addr add fd00:201::1/64 dev veth-ac nodad
+ip -n "$NS_C" addr add fd00:201::2/64 dev veth-ca nodad
+ip -n "$NS_C" -6 route add default via fd00:201::1
 for i in $(seq 1 50); do in_a ping -c1 -W1 -q 10.201.0.2 >/dev/null 2>&1 && break; sleep 0.1; done
 tcp_listen in_c 9000 "$T/c.log"
 tcp_listen in_b 7000 "$T/b.log"
@@ -38,6 +41,17 @@ expect_rc 0 "unforward" in_a "$LSEC" fw unforward 8080/tcp --to 10.201.0.2:9000 
 expect_eq "$(jcount removed "$OUT")" "4" "unforward removes all four rules"
 expect_fails "B cannot reach :8080 after unforward" tcp_connect in_b $ADDR_A 8080 0.5
 in_a iptables-legacy -w -P FORWARD ACCEPT
+
+# --- forward over IPv6 ---
+in_a sysctl -qw net.ipv6.conf.all.forwarding=1
+for i in $(seq 1 50); do in_a ping -6 -c1 -W1 -q fd00:201::2 >/dev/null 2>&1 && break; sleep 0.1; done
+expect_rc 0 "forward over IPv6" in_a "$LSEC" fw forward 8443/tcp --to [fd00:201::2]:9000 --json
+expect_eq "$(jcount added "$OUT")" "4" "IPv6 forward: four rules"
+expect_match '^-A LSEC-PREROUTING .*-j DNAT --to-destination \[fd00:201::2\]:9000$' \
+	"$(in_a ip6tables-legacy-save -t nat)" "ip6tables-legacy-save prints the IPv6 DNAT"
+expect_rc 0 "B connects to [A]:8443 over IPv6" tcp_connect in_b $ADDR6_A 8443
+expect_eq "$(tail -1 "$T/c.log")" "$ADDR6_B" "listener on C saw B's IPv6 address"
+expect_rc 0 "unforward over IPv6" in_a "$LSEC" fw unforward 8443/tcp --to [fd00:201::2]:9000 -q
 
 # --- masquerade ---
 expect_fails "C->B without masquerade (B has no route back)" tcp_connect in_c $ADDR_B 7000 0.5
