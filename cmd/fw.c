@@ -167,7 +167,7 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 	struct lsec_nf_plan plan = { 0 };
 	bool changed;
 	unsigned i;
-	int r;
+	int r, hooks = 0;
 
 	if (!ops)
 		return -ctx->err.code;
@@ -183,12 +183,17 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 	changed = r >= 0 && !lsec_nf_plan_empty(&plan);
 	if (r >= 0 && changed && !ctx->check)
 		r = ops->apply(b, &plan, &ctx->err);
+	/* chains that hold rules but lost their jump are no "state that holds" */
+	if (r >= 0 && ops->repair)
+		r = hooks = ops->repair(b, ctx->check, &ctx->err);
 	ops->close(b); /* releases the lock */
+	changed = changed || hooks > 0;
 	if (r >= 0) {
 		if (ctx->json) {
 			json_head(ctx, changed, ops->name);
 			json_rules(&ctx->j, "added", &plan.add, false);
 			json_rules(&ctx->j, "removed", &plan.del, false);
+			lsec_json_int(&ctx->j, "jumps_restored", hooks);
 			lsec_json_array_begin(&ctx->j, "warnings");
 			for (i = 0; w && i < w->n; i++)
 				lsec_json_string(&ctx->j, NULL, w->msg[i]);
@@ -197,6 +202,9 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 		} else {
 			say_rules(ctx, "-", &plan.del);
 			say_rules(ctx, "+", &plan.add);
+			if (hooks)
+				cli_say(ctx, "%s%d jump(s) to lsec's chains restored\n",
+					ctx->check ? "(check) " : "", hooks);
 			if (!changed)
 				cli_say(ctx, "no change\n");
 			else

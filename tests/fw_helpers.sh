@@ -1,5 +1,15 @@
-# Helpers for the tests/priv/fw_*.sh tests (source after lib.sh and netns.sh).
-# Traffic only inside the test's own namespaces.
+# Helpers for the tests/priv/fw_*.sh tests; sources lib.sh and netns.sh.
+# Traffic only inside the test's own namespaces.  Start a test with
+#   . "$LSEC_SRC/tests/fw_helpers.sh"; fw_backends "$@"; fw_setup "$@"; netns_pair
+. "$LSEC_SRC/tests/lib.sh"
+. "$LSEC_SRC/tests/netns.sh"
+
+# fw_setup "$@": root, a private /run and xtables lock, and the tools of
+# the backend under test ($LSEC_FW_BACKEND, see fw_backends).
+fw_setup() {
+	private_run "$@"
+	need_backend_tools
+}
 
 # tcp_listen RUNNER PORT LOG: a TCP listener (IPv4 and IPv6) in RUNNER's
 # namespace (in_a, in_b, ...) that appends each client's address to LOG.
@@ -110,4 +120,22 @@ expect_fails() {
 	local desc=$1
 	shift
 	if "$@" >/dev/null 2>&1; then not_ok "$desc: succeeded"; else ok "$desc"; fi
+}
+
+# Cheap readers of lsec's compact JSON (python3 costs seconds on a loaded
+# machine; json_ok still validates the documents that matter).
+# jchanged TEXT: True or False.   jcount KEY TEXT: rules in array KEY.
+jchanged() {
+	case $1 in
+	*'"changed":true'*) echo True ;;
+	*'"changed":false'*) echo False ;;
+	*) echo missing ;;
+	esac
+}
+jcount() {
+	local s
+	case $2 in *"\"$1\":["*) ;; *) echo missing; return ;; esac
+	s=${2#*\"$1\":[}
+	s=${s%%\],\"*}  # the array ends at '],"next_key' ("[v6]:port" has ']:')
+	grep -o '{"family"' <<<"$s" | wc -l
 }

@@ -192,12 +192,6 @@ static int iptc_open(const struct lsec_nf_open_opts *o,
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	b->lockfd = -1;
 	if (o && o->write) {
-		if (geteuid() != 0 && access(lsec_nf_lock_path(), W_OK) < 0) {
-			free(b);
-			return lsec_err_set(e, EPERM,
-					    "changing the firewall needs root "
-					    "(or CAP_NET_ADMIN)");
-		}
 		r = lsec_nf_lock(o->wait_ms, e);
 		if (r < 0) {
 			free(b);
@@ -772,23 +766,65 @@ static bool fail_injected(int fi, int ti)
 	return streq(f, want);
 }
 
+/* Does a fresh snapshot of the table hold every rule of add and no rule of
+ * del (of this family and table)? */
+static bool verify_table(struct lsec_nf_backend *b, int fi, int ti,
+			 const struct lsec_nf_ruleset *del,
+			 const struct lsec_nf_ruleset *add)
+{
+	const struct lsec_nf_ruleset *sets[2] = { add, del };
+	struct lsec_nf_ruleset now = { 0 };
+	struct lsec_nf_keyset have = { 0 };
+	struct lsec_err e = { 0 };
+	struct xtc_handle *h;
+	bool ok = true;
+	size_t i;
+	int c, j;
+
+	tbl_drop(b, fi, ti);
+	h = tbl_get(b, fi, ti, &e);
+	for (c = 0; h && c < LSEC_NF_CHAIN_MAX && ok; c++)
+		if (tbl_index(c) == ti)
+			ok = read_chain(fi, h, c, &now, &e) >= 0;
+	for (i = 0; ok && i < now.n; i++) {
+		now.v[i].packets = now.v[i].bytes = 0;
+		ok = lsec_nf_keyset_add(&have, &now.v[i].k) >= 0;
+	}
+	for (j = 0; j < 2 && h && ok; j++)
+		for (i = 0; i < sets[j]->n && ok; i++) {
+			const struct lsec_nf_key *k = &sets[j]->v[i].k;
+
+			if (fam_index(k->family) == fi && tbl_index(k->chain) == ti)
+				ok = lsec_nf_keyset_has(&have, k) == (j == 0);
+		}
+	lsec_nf_keyset_free(&have);
+	lsec_nf_ruleset_free(&now);
+	tbl_drop(b, fi, ti);
+	return h && ok;
+}
+
+/* Commits refused with EAGAIN are redone this often on a fresh snapshot. */
+#define COMMIT_ATTEMPTS 50
+
 /*
  * Apply the part of (del, add) that falls in one family and table, in one
  * commit.  created[] records chains this call created (for a roll-back);
- * with remove_chains set, those chains are unhooked and removed instead.
+ * with remove_chains set, those chains are unhooked and removed instead;
+ * with rehook set, those chains get their jump back if it is missing.
  */
 static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 		       const struct lsec_nf_ruleset *del,
 		       const struct lsec_nf_ruleset *add,
 		       bool created[LSEC_NF_CHAIN_MAX],
 		       const bool remove_chains[LSEC_NF_CHAIN_MAX],
-		       struct lsec_err *e)
+		       const bool rehook[LSEC_NF_CHAIN_MAX], struct lsec_err *e)
 {
 	const struct tc *tc = tc_of(fi);
 	uint8_t fam = fi ? 6 : 4;
 	struct lsec_nf_keyset gone = { 0 };
 	unsigned char ent[ENTRY_MAX];
 	bool dels[LSEC_NF_CHAIN_MAX] = { 0 }, adds[LSEC_NF_CHAIN_MAX] = { 0 };
+	unsigned seed = (unsigned)getpid();
 	int attempt, c, r = 0;
 	size_t i;
 
@@ -804,24 +840,28 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 		if (add->v[i].k.family == fam && tbl_index(add->v[i].k.chain) == ti)
 			adds[add->v[i].k.chain] = true;
 
-	for (attempt = 0; attempt < 5; attempt++) {
+	for (attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
 		struct xtc_handle *h;
 
 		if (attempt > 0) {
+			/* a short random pause, so we fall out of step with the
+			 * other writer */
 			tbl_drop(b, fi, ti);
-			usleep(10000u << attempt);
+			usleep(1000u * (1u + (unsigned)rand_r(&seed) %
+						     (1u << (attempt < 5 ? attempt : 5))));
 		}
 		h = tbl_get(b, fi, ti, e);
 		if (!h) {
 			r = -e->code;
 			break;
 		}
+		r = 0;
 		for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++) {
 			if (tbl_index(c) != ti)
 				continue;
 			if (dels[c])
 				r = delete_rules(fi, h, c, &gone, e);
-			if (r >= 0 && adds[c]) {
+			if (r >= 0 && (adds[c] || (rehook && rehook[c]))) {
 				bool made;
 
 				r = hook_chain(fi, h, c, &made, e);
@@ -857,8 +897,17 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 			break;
 		}
 		r = errno ? -errno : -EIO;
+		/* EINVAL after a successful replace: the counters could not be
+		 * put back because the table changed in between.  The rules are
+		 * in; make sure of it rather than fail (and roll back) a change
+		 * that was made. */
+		if (r == -EINVAL && verify_table(b, fi, ti, del, add)) {
+			r = 0;
+			break;
+		}
 		if (r != -EAGAIN) {
-			lsec_err_set(e, -r, "%s commit of table '%s' failed: %s",
+			lsec_err_set(e, r == -EINVAL ? EIO : -r,
+				     "%s commit of table '%s' failed: %s",
 				     fi ? "ip6tables" : "iptables",
 				     table_names[ti], tc->strerror(-r));
 			break;
@@ -905,7 +954,7 @@ static int iptc_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 		if (!plan_touches(p, k / 2, k % 2))
 			continue;
 		r = apply_table(b, k / 2, k % 2, &p->del, &p->add, created[k],
-				NULL, e);
+				NULL, NULL, e);
 		if (r >= 0)
 			done[k] = true;
 	}
@@ -917,7 +966,7 @@ static int iptc_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 		for (k = 3; k >= 0; k--)
 			if (done[k] && apply_table(b, k / 2, k % 2, &p->add,
 						   &p->del, NULL, created[k],
-						   &e2) < 0)
+						   NULL, &e2) < 0)
 				failed = true;
 		if (failed) {
 			size_t l = strlen(e->msg);
@@ -967,7 +1016,49 @@ static int iptc_flush(struct lsec_nf_backend *b, bool check,
 			}
 			if (!any || check)
 				continue;
-			r = apply_table(b, fi, ti, &none, &none, NULL, rm, e);
+			r = apply_table(b, fi, ti, &none, &none, NULL, rm, NULL, e);
+			if (r < 0)
+				return r;
+		}
+	lsec_err_clear(e);
+	return count;
+}
+
+/* Chains of ours that hold rules but lost their jump (iptables -F INPUT). */
+static int iptc_repair(struct lsec_nf_backend *b, bool check,
+		       struct lsec_err *e)
+{
+	struct lsec_nf_ruleset none = { 0 };
+	int fi, ti, c, r, count = 0;
+
+	for (fi = 0; fi < 2; fi++)
+		for (ti = 0; ti < 2; ti++) {
+			struct xtc_handle *h = tbl_get(b, fi, ti, e);
+			bool need[LSEC_NF_CHAIN_MAX] = { 0 }, any = false;
+
+			if (!h) {
+				if (table_missing(&b->t[fi][ti]))
+					continue;
+				return -e->code;
+			}
+			for (c = 0; c < LSEC_NF_CHAIN_MAX; c++) {
+				const struct tc *tc = tc_of(fi);
+				label_t l, hook;
+				unsigned pos;
+
+				if (tbl_index(c) != ti)
+					continue;
+				label(l, lsec_nf_chain_name(c));
+				label(hook, lsec_nf_hook_name(c));
+				if (!tc->is_chain(l, h) || !tc->first_rule(l, h) ||
+				    find_jumps(fi, h, hook, l, &pos, 1) > 0)
+					continue;
+				need[c] = any = true;
+				count++;
+			}
+			if (!any || check)
+				continue;
+			r = apply_table(b, fi, ti, &none, &none, NULL, NULL, need, e);
 			if (r < 0)
 				return r;
 		}
@@ -1097,6 +1188,7 @@ const struct lsec_nf_backend_ops lsec_nf_iptc_ops = {
 	.list = iptc_list,
 	.apply = iptc_apply,
 	.flush = iptc_flush,
+	.repair = iptc_repair,
 	.status = iptc_status,
 	.close = iptc_close,
 };

@@ -700,8 +700,12 @@ int lsec_nf_lock(int64_t wait_ms, struct lsec_err *e)
 	if (fd < 0) {
 		int r = errno;
 
-		return lsec_err_set(e, r, "cannot open the xtables lock '%s': %s",
-				    path, strerror(r));
+		return lsec_err_set(e, r, "cannot open the xtables lock '%s': %s%s",
+				    path, strerror(r),
+				    r == EACCES || r == EPERM
+					    ? " (changing the firewall needs root "
+					      "or CAP_NET_ADMIN)"
+					    : "");
 	}
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)

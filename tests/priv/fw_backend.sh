@@ -1,8 +1,6 @@
 # Choosing the fw backend (--backend, $LSEC_FW_BACKEND, fw.conf, auto from
 # the system's iptables), refusing to split lsec's rules across the two
 # stacks, and `lsec fw migrate` (new rules in place before the old go).
-. "$LSEC_SRC/tests/lib.sh"
-. "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
 private_run "$@"
 command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"

@@ -2,12 +2,9 @@
 # ipsets): 100,000 addresses load, a listed address is dropped and others
 # pass, one add/del on the full list, CIDRs, IPv6, timeouts expire, an
 # atomic refresh (--replace), idempotence, --check, bad input, removal.
-. "$LSEC_SRC/tests/lib.sh"
-. "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
 fw_backends "$@"
-private_run "$@"
-need_backend_tools
+fw_setup "$@"
 is_legacy && { command -v ipset >/dev/null || skip "ipset not installed"; }
 netns_pair
 bl() { in_a "$LSEC" fw blocklist "$@"; }

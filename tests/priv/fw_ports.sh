@@ -1,25 +1,22 @@
 # lsec fw allow/deny PORT[/PROTO] [--from ADDR] with real TCP connections,
 # once per backend (legacy tables, nf_tables).
-. "$LSEC_SRC/tests/lib.sh"
-. "$LSEC_SRC/tests/netns.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
 fw_backends "$@"
-private_run "$@"
-need_backend_tools
+fw_setup "$@"
 netns_pair
 tcp_listen in_a 8080 "$T/l8080"
 tcp_listen in_a 8081 "$T/l8081"
 
 # deny: that port only, both families
 expect_rc 0 "deny 8080/tcp" in_a "$LSEC" fw deny 8080/tcp --json
-expect_eq "$(json_get "$OUT" 'len(d["added"])')" "2" "deny 8080/tcp: one rule per family"
-expect_rc 124 "8080 dropped" tcp_connect in_b $ADDR_A 8080 1
-expect_rc 124 "8080 dropped over IPv6" tcp_connect in_b $ADDR6_A 8080 1
+expect_eq "$(jcount added "$OUT")" "2" "deny 8080/tcp: one rule per family"
+expect_rc 124 "8080 dropped" tcp_connect in_b $ADDR_A 8080 0.5
+expect_rc 124 "8080 dropped over IPv6" tcp_connect in_b $ADDR6_A 8080 0.5
 expect_rc 0 "8081 still open" tcp_connect in_b $ADDR_A 8081
 expect_rc 0 "deny http-alt (service name) is the same rule" in_a "$LSEC" fw deny http-alt/tcp --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "service name resolves to the same port"
+expect_eq "$(jchanged "$OUT")" "False" "service name resolves to the same port"
 expect_rc 0 "deny --delete" in_a "$LSEC" fw deny 8080/tcp --delete --json
-expect_eq "$(json_get "$OUT" 'len(d["removed"])')" "2" "deny --delete removes both families"
+expect_eq "$(jcount removed "$OUT")" "2" "deny --delete removes both families"
 expect_rc 0 "8080 open again" tcp_connect in_b $ADDR_A 8080
 
 # --from, --reject, ranges
@@ -27,8 +24,8 @@ expect_rc 0 "deny 8081 --from B --reject" in_a "$LSEC" fw deny 8081/tcp --from $
 expect_rc 1 "8081 refused for B" tcp_connect in_b $ADDR_A 8081 3
 expect_rc 0 "8081 still open for A itself" tcp_connect in_a $ADDR_A 8081
 expect_rc 0 "deny a range without proto" in_a "$LSEC" fw deny 8000:8080 --json
-expect_eq "$(json_get "$OUT" 'len(d["added"])')" "4" "range without PROTO: tcp and udp, both families"
-expect_rc 124 "8080 (in the range) dropped" tcp_connect in_b $ADDR_A 8080 1
+expect_eq "$(jcount added "$OUT")" "4" "range without PROTO: tcp and udp, both families"
+expect_rc 124 "8080 (in the range) dropped" tcp_connect in_b $ADDR_A 8080 0.5
 expect_rc 0 "list --commands" in_a "$LSEC" fw list --commands
 expect_match "^lsec fw deny 8081/tcp --from $ADDR_B --reject$" "$OUT" "deny --from listed as a command"
 expect_match "^lsec fw deny 8000:8080/udp$" "$OUT" "range listed as a command"
@@ -44,9 +41,9 @@ else
 	in_a iptables-legacy -w -P INPUT DROP
 	in_a ip6tables-legacy -w -P INPUT DROP
 fi
-expect_rc 124 "policy DROP: 8080 closed" tcp_connect in_b $ADDR_A 8080 1
+expect_rc 124 "policy DROP: 8080 closed" tcp_connect in_b $ADDR_A 8080 0.5
 expect_rc 0 "allow 8080/tcp --from B" in_a "$LSEC" fw allow 8080/tcp --from $ADDR_B --json
-expect_eq "$(json_get "$OUT" 'len(d["added"])')" "1" "allow --from: one family"
+expect_eq "$(jcount added "$OUT")" "1" "allow --from: one family"
 if is_nft; then
 	# rules are appended: re-add the deny so that it follows the allow
 	in_a "$LSEC" fw deny 8080:8081/tcp --delete -q
@@ -56,10 +53,10 @@ if is_nft; then
 		"nft: the allow sits before the deny in chain input"
 fi
 expect_rc 0 "8080 open for B" tcp_connect in_b $ADDR_A 8080
-expect_rc 124 "8081 still closed" tcp_connect in_b $ADDR_A 8081 1
-expect_rc 124 "IPv6 not opened by an IPv4 --from" tcp_connect in_b $ADDR6_A 8080 1
+expect_rc 124 "8081 still closed" tcp_connect in_b $ADDR_A 8081 0.5
+expect_rc 124 "IPv6 not opened by an IPv4 --from" tcp_connect in_b $ADDR6_A 8080 0.5
 expect_rc 0 "allow again" in_a "$LSEC" fw allow 8080/tcp --from $ADDR_B --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "allow is idempotent"
+expect_eq "$(jchanged "$OUT")" "False" "allow is idempotent"
 expect_rc 0 "allow --delete" in_a "$LSEC" fw allow 8080/tcp --from $ADDR_B --delete
-expect_rc 124 "8080 closed again" tcp_connect in_b $ADDR_A 8080 1
+expect_rc 124 "8080 closed again" tcp_connect in_b $ADDR_A 8080 0.5
 finish

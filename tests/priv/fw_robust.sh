@@ -1,14 +1,12 @@
 # lsec fw under stress and misuse: concurrent writers (lsec and iptables),
 # the xtables lock, all-or-nothing across families, save/restore round trip,
 # bad input (exit 2, nothing changed), not root (exit 4).
-. "$LSEC_SRC/tests/lib.sh"
 . "$LSEC_SRC/tests/fw_helpers.sh"
 # The legacy backend's own machinery (xtables lock, iptables writers,
 # per-family commits): legacy only.
 export LSEC_FW_BACKEND=${LSEC_FW_BACKEND:-legacy}
 is_nft && skip "legacy-only test"
-private_run "$@"
-command -v iptables-legacy-save >/dev/null || skip "iptables-legacy not installed"
+fw_setup "$@"
 # One namespace is enough: no traffic here.
 if [ -z "${LSEC_IN_NETNS:-}" ]; then
 	LSEC_IN_NETNS=1 exec unshare -n bash "$0" "$@"
@@ -34,12 +32,27 @@ expect_eq "$(grep -c '^-A LSEC-INPUT -s 10\.' <<<"$save")" "200" "no lsec rule l
 expect_eq "$(grep -c '^-A INPUT -s 172\.16\.' <<<"$save")" "80" "no iptables rule lost (80)"
 expect_eq "$(grep -c '^-A INPUT .*-j LSEC-INPUT' <<<"$save")" "1" "exactly one jump to LSEC-INPUT"
 
+# --- a writer that ignores the lock: lsec redoes commits refused (EAGAIN) ---
+"$LSEC_PROGS/iptc_nolock_append" 150 >"$T/eagain" &
+writer=$!
+bad=0
+for w in $(seq 1 20); do "$LSEC" fw block "10.99.$w.1" "10.99.$w.2" --wait -q || bad=$((bad + 1)); done
+wait $writer || bad=$((bad + 1))
+expect_eq "$bad" "0" "lsec and the lock-ignoring writer both succeeded"
+save=$(iptables-legacy-save)
+expect_eq "$(grep -c '^-A LSEC-INPUT -s 10\.99\.' <<<"$save")" "40" "no lsec rule lost to the lock-ignoring writer"
+"$LSEC" fw unblock 10.99.{1..20}.{1,2} -q
+expect_eq "$(grep -c '^-A INPUT -s 172\.17\.' <<<"$save")" "150" "no rule of the lock-ignoring writer lost"
+echo "# the lock-ignoring writer met EAGAIN $(cat "$T/eagain") time(s)"
+for i in $(seq 0 149); do echo "-D INPUT -s 172.17.$((i / 256)).$((i % 256))/32 -j DROP"; done >"$T/del"
+(echo '*filter'; cat "$T/del"; echo COMMIT) | iptables-legacy-restore --noflush
+
 # --- save/restore round trip ---
 iptables-legacy-save >"$T/saved"
 expect_rc 0 "iptables-legacy-restore accepts a save with lsec's rules" iptables-legacy-restore "$T/saved"
 expect_eq "$(iptables-legacy-save | grep -c '^-A LSEC-INPUT')" "200" "all rules back after restore"
 expect_rc 0 "block after restore" "$LSEC" fw block --file "$T/list3" --json
-expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "restored rules are recognised as lsec's"
+expect_eq "$(jchanged "$OUT")" "False" "restored rules are recognised as lsec's"
 "$LSEC" fw flush -q
 for w in $(seq 1 8); do for i in $(seq 1 10); do iptables-legacy -w -D INPUT -s "172.16.$w.$i" -j DROP; done; done
 
@@ -107,6 +120,13 @@ if command -v setpriv >/dev/null; then
 	expect_rc 4 "list as nobody" setpriv --reuid=65534 --regid=65534 --clear-groups "$LSEC" fw list --json
 	expect_eq "$(json_get "$OUT" 'd["error"]["kind"]')" "permission_denied" "JSON error kind for not root"
 fi
+expect_eq "$(ruleset here)" "$before" "ruleset unchanged"
+
+# --- no legacy tables in the kernel: exit 3, pointing to nft ---
+expect_rc 3 "block without legacy tables" "$LSEC_PROGS/deny_getsockopt" "$LSEC" fw block 192.0.2.9 --json
+expect_match 'no legacy iptables table.*nft' "$ERR" "says the legacy tables are missing, points to nft"
+expect_match '"kind":"unavailable"' "$OUT" "JSON error kind unavailable"
+expect_rc 3 "status without legacy tables" "$LSEC_PROGS/deny_getsockopt" "$LSEC" fw status
 expect_eq "$(ruleset here)" "$before" "ruleset unchanged"
 "$LSEC" fw flush -q
 
