@@ -65,6 +65,15 @@ say "An allowlist: ls may list, but not make sockets:"
 show lsec sandbox run --allow @system-service -- ls /etc/hostname
 show lsec sandbox run --deny socket -- $PY -c 'import socket; socket.socket()' 2>&1 | tail -1
 
+say "Or learn the allowlist from a run, then run the program under it:"
+APP='print(open("/etc/hostname").read().strip())'
+show lsec sandbox trace -o "$T/app.policy" -- $PY -c "$APP"
+show tail -4 "$T/app.policy"
+show lsec sandbox run --policy "$T/app.policy" -- $PY -c "$APP"
+say "A call the traced run never made fails with ENOSYS (the guide's Errno 38, for real),"
+say "and --report names it:"
+show lsec sandbox run --policy "$T/app.policy" --report -- $PY -c 'import os; os.mkdir("/tmp/lsec-demo-never")' 2>&1
+
 step "lsec profile: learn a web server's profile (guide: aa-genprof /usr/bin/webserver)"
 WWW=$(mktemp -d /srv/lsec-demo-www.XXXXXX)
 at_exit "rm -rf $WWW"

@@ -6,4 +6,6 @@ expect_match "Demo complete" "$OUT" "demo reached its end"
 expect_match "100% packet loss" "$OUT" "demo shows the blocked ping dropped"
 expect_match "PermissionError: \[Errno 1\] Operation not permitted" "$OUT" "demo shows open denied with EPERM"
 expect_match "PermissionError: \[Errno 13\] Permission denied: '/etc/shadow'" "$OUT" "demo shows Landlock refusing a read"
+expect_match "OSError: \[Errno 38\] Function not implemented" "$OUT" "demo shows a learned policy refusing an unexercised call"
+expect_match "refused mkdir\(83\) \[x86_64\]" "$OUT" "demo shows --report naming the refused call"
 finish
