@@ -483,7 +483,7 @@ static uint32_t abs_grant(const struct abstraction *a, const char *path, bool ow
 			continue;
 		if (strncmp(r->pat, path, r->prefix) != 0)
 			continue;
-		if (lsec_aagen_glob_match(r->pat, path))
+		if (lsec_aa_glob_match(r->pat, path))
 			g |= r->perms;
 	}
 	return g;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lsec/aapattern.h"
 #include "lsec/err.h"
 #include "lsec/trace.h"
 
@@ -65,21 +66,6 @@ struct lsec_aagen_opts {
 };
 
 #define LSEC_AAGEN_GLOB_THRESHOLD 8
-
-/* Escape a literal path for use inside a double-quoted AppArmor path:
- * \ " * ? [ ] { } ^ @ are backslash-escaped, bytes outside 0x21..0x7e (and
- * space is kept) become \ooo.  Returns a malloc'ed string (NULL: ENOMEM). */
-char *lsec_aa_escape(const char *raw);
-/* Undo lsec_aa_escape for a pattern without globs/variables; NULL if the
- * pattern is not a plain literal. */
-char *lsec_aa_unescape(const char *pat);
-
-/* Does the AppArmor pattern (globs *, **, ?, [..], {a,b}, \ escapes; no
- * variables) match the literal path? */
-bool lsec_aagen_glob_match(const char *pattern, const char *path);
-/* Expand the stock tunables (@{HOME}, @{pid}, ...) in pattern into
- * alternations the matcher understands; NULL if an unknown one is used. */
-char *lsec_aa_expand_vars(const char *pattern);
 
 /* The pattern for one literal path: tunables (@{PROC}/@{pid}, @{sys},
  * @{run}, @{HOME}) and, unless no_glob, name heuristics (versioned shared

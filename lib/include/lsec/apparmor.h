@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lsec/aapattern.h"
 #include "lsec/err.h"
 
 /* File permissions, as in apparmor.d(5). */
@@ -121,22 +122,7 @@ void lsec_aa_policy_free(struct lsec_aa_policy *p);
 const struct lsec_aa_profile *lsec_aa_policy_pick(const struct lsec_aa_policy *p,
 						  const char *exe);
 
-/* ---- patterns (profile.c) ---- */
-
-/* Does the pattern (AppArmor glob syntax, braces allowed) match path? */
-bool lsec_aa_glob_match(const char *pattern, const char *path);
-/* Does the pattern hold any unescaped glob character? */
-bool lsec_aa_pattern_has_glob(const char *pattern);
-/* Expand {a,b} alternatives into *ret (strv, NULL-terminated, caller frees
- * with lsec_aa_strv_free); fails with -E2BIG past max results. */
-int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret);
-/* Collapse "//" into "/" (outside escapes), in place. */
-void lsec_aa_pattern_collapse(char *s);
-/* Undo the escapes of a pattern without globs ("\*" -> "*"). */
-char *lsec_aa_pattern_unescape(const char *pattern);
-/* Quote and escape a literal path for profile text. */
-char *lsec_aa_quote_path(const char *path);
-void lsec_aa_strv_free(char **v);
+/* Paths and patterns: lsec/aapattern.h (included above). */
 
 /* "rw", "mrix" ... -> LSEC_AA_* mask; -EINVAL with a message naming the bad
  * letter or conflict. */

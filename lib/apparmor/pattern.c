@@ -1,17 +1,197 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Escaping of literal paths, a matcher for AppArmor's glob syntax, and the
- * stock tunables, for the generator's own decisions (what an abstraction
- * already grants).  The real parser is the authority for what a profile
- * means; tests compare against `apparmor_parser -D rule-exprs`.
+ * AppArmor path and pattern syntax, in one place for the parser, the
+ * generator and the Landlock planner: escaping a literal path so it matches
+ * exactly that file, undoing it, matching a pattern (globs *, **, ?, [..],
+ * {a,b}, \ and \ooo escapes) against a path, brace expansion, and the stock
+ * tunables.  The real parser is the authority; tests compare the escaping
+ * with `apparmor_parser -D rule-exprs`.
  */
-#include "lsec/aagen.h"
+#include "lsec/aapattern.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lsec/cleanup.h"
+
+void lsec_aa_strv_free(char **v)
+{
+	char **p;
+
+	if (!v)
+		return;
+	for (p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* Find the '}' matching the '{' at p (escape-aware); NULL if unbalanced. */
+static const char *brace_end(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '{')
+			depth++;
+		else if (*p == '}' && --depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static const char *first_brace(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '{')
+			return p;
+	}
+	return NULL;
+}
+
+struct strv {
+	char **v;
+	size_t n, cap, max;
+};
+
+static int strv_push(struct strv *sv, char *s)
+{
+	if (!s)
+		return -ENOMEM;
+	if (sv->n + 2 > sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 8;
+		char **v = realloc(sv->v, cap * sizeof(*v));
+
+		if (!v) {
+			free(s);
+			return -ENOMEM;
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	if (sv->n >= sv->max) {
+		free(s);
+		return -E2BIG;
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+	return 0;
+}
+
+static int expand_into(const char *pat, struct strv *out)
+{
+	const char *open = first_brace(pat), *close, *alt, *p;
+	int depth = 0;
+
+	if (!open) {
+		char *leaf = strdup(pat);
+
+		if (leaf)
+			lsec_aa_pattern_collapse(leaf);
+		return strv_push(out, leaf);
+	}
+	close = brace_end(open);
+	if (!close)
+		return -EINVAL;
+	/* each top-level alternative between open and close */
+	for (alt = p = open + 1; p <= close; p++) {
+		if (*p == '\\' && p[1] && p < close) {
+			p++;
+			continue;
+		}
+		if (*p == '{')
+			depth++;
+		else if (*p == '}' && p != close)
+			depth--;
+		else if ((*p == ',' && depth == 0) || p == close) {
+			_cleanup_free_ char *next = NULL;
+			int r;
+
+			if (asprintf(&next, "%.*s%.*s%s", (int)(open - pat), pat,
+				     (int)(p - alt), alt, close + 1) < 0)
+				return -ENOMEM;
+			r = expand_into(next, out);
+			if (r < 0)
+				return r;
+			alt = p + 1;
+		}
+	}
+	return 0;
+}
+
+int lsec_aa_brace_expand(const char *pattern, size_t max, char ***ret)
+{
+	struct strv sv = { .max = max };
+	int r = expand_into(pattern, &sv);
+
+	if (r < 0) {
+		lsec_aa_strv_free(sv.v);
+		return r;
+	}
+	*ret = sv.v;
+	return (int)sv.n;
+}
+
+void lsec_aa_pattern_collapse(char *s)
+{
+	char *o = s;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			*o++ = *p++;
+			*o++ = *p;
+			continue;
+		}
+		if (*p == '/' && o > s && o[-1] == '/')
+			continue;
+		*o++ = *p;
+	}
+	*o = '\0';
+}
+
+bool lsec_aa_pattern_has_glob(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (strchr("*?[{", *p))
+			return true;
+	}
+	return false;
+}
+
+char *lsec_aa_pattern_unescape(const char *pattern)
+{
+	char *out = malloc(strlen(pattern) + 1), *o = out;
+	const char *p;
+
+	if (!out)
+		return NULL;
+	for (p = pattern; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *lsec_aa_quote_path(const char *path)
+{
+	_cleanup_free_ char *esc = lsec_aa_escape(path);
+	char *out = NULL;
+
+	if (!esc || asprintf(&out, "\"%s\"", esc) < 0)
+		return NULL;
+	return out;
+}
+
 
 /* Characters with a meaning inside a quoted AppArmor path. */
 static bool aa_special(unsigned char c)
@@ -225,7 +405,7 @@ static bool match(const char *p, const char *s, const char *start)
 	}
 }
 
-bool lsec_aagen_glob_match(const char *pattern, const char *path)
+bool lsec_aa_glob_match(const char *pattern, const char *path)
 {
 	return match(pattern, path, path);
 }
