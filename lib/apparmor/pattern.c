@@ -301,22 +301,6 @@ static bool class_match(const char *p, unsigned char c, const char **end)
 	return neg ? !hit && c != '/' : hit;
 }
 
-/* The end of the {..} group starting at p (at '{'): points at its '}'. */
-static const char *group_end(const char *p)
-{
-	int depth = 0;
-
-	for (; *p; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		else if (*p == '{')
-			depth++;
-		else if (*p == '}' && --depth == 0)
-			return p;
-	}
-	return NULL;
-}
-
 static bool match(const char *p, const char *s, const char *start)
 {
 	for (;;) {
@@ -357,7 +341,7 @@ static bool match(const char *p, const char *s, const char *start)
 			break;
 		}
 		case '{': {
-			const char *end = group_end(p), *a = p + 1;
+			const char *end = brace_end(p), *a = p + 1;
 			size_t restlen;
 			int depth = 0;
 
