@@ -137,7 +137,7 @@ static void json_program(struct lsec_ctx *ctx, const struct lsec_trace *t,
 			lsec_json_string(&ctx->j, "op",
 					 a->op == LSEC_TRACE_BIND ? "bind" : "connect");
 			lsec_json_string(&ctx->j, "family",
-					 lsec_trace_family_name(a->family));
+					 lsec_aa_family_name(a->family));
 			lsec_json_string(&ctx->j, "address", a->addr);
 			if (a->port >= 0)
 				lsec_json_int(&ctx->j, "port", a->port);

@@ -628,8 +628,8 @@ static int add_tree_entry(struct pbuild *pb, const char *dir, uint32_t perms,
 
 static void pb_net(struct pbuild *pb, const struct lsec_trace_sock *s)
 {
-	const char *fam = lsec_trace_family_name(s->family);
-	const char *type = lsec_trace_socktype_name(s->type);
+	const char *fam = lsec_aa_family_name(s->family);
+	const char *type = lsec_aa_socktype_name(s->type);
 	char buf[64], **nn;
 	size_t i;
 

@@ -83,7 +83,7 @@ static void write_profile(FILE *f, const struct lsec_aa_profile *p, int depth)
 		fprintf(f, "%s  include <%s>\n", ind, p->includes[i]);
 	blank = p->nincludes > 0;
 	for (c = 0; c < 64; c++) {
-		const char *name = lsec_trace_cap_name(c);
+		const char *name = lsec_aa_capability_name(c);
 
 		if (!(p->caps & (1ULL << c)) || !name)
 			continue;
@@ -278,7 +278,7 @@ static int cap_from_name(const char *n)
 	int c;
 
 	for (c = 0; c < 64; c++)
-		if (streq(lsec_trace_cap_name(c), n))
+		if (streq(lsec_aa_capability_name(c), n))
 			return c;
 	return -1;
 }

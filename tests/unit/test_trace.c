@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lsec/cleanup.h"
+#include "lsec/aasyntax.h"
 #include "lsec/trace.h"
 
 static void test_find_program(void **state)
@@ -133,12 +134,12 @@ static void test_proc_self(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	assert_string_equal(lsec_trace_family_name(AF_INET6), "inet6");
-	assert_string_equal(lsec_trace_family_name(AF_NETLINK), "netlink");
-	assert_null(lsec_trace_family_name(-1));
-	assert_string_equal(lsec_trace_socktype_name(SOCK_DGRAM), "dgram");
-	assert_string_equal(lsec_trace_cap_name(10), "net_bind_service");
-	assert_null(lsec_trace_cap_name(99));
+	assert_string_equal(lsec_aa_family_name(AF_INET6), "inet6");
+	assert_string_equal(lsec_aa_family_name(AF_NETLINK), "netlink");
+	assert_null(lsec_aa_family_name(-1));
+	assert_string_equal(lsec_aa_socktype_name(SOCK_DGRAM), "dgram");
+	assert_string_equal(lsec_aa_capability_name(10), "net_bind_service");
+	assert_null(lsec_aa_capability_name(99));
 }
 
 static int count_lib(const char *lib, void *ud)

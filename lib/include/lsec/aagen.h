@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "lsec/aapattern.h"
+#include "lsec/aasyntax.h"
 #include "lsec/err.h"
 #include "lsec/trace.h"
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "lsec/aapattern.h"
+#include "lsec/aasyntax.h"
 #include "lsec/err.h"
 
 /* File permissions, as in apparmor.d(5). */
@@ -122,7 +122,7 @@ void lsec_aa_policy_free(struct lsec_aa_policy *p);
 const struct lsec_aa_profile *lsec_aa_policy_pick(const struct lsec_aa_policy *p,
 						  const char *exe);
 
-/* Paths and patterns: lsec/aapattern.h (included above). */
+/* Paths and patterns: lsec/aasyntax.h (included above). */
 
 /* "rw", "mrix" ... -> LSEC_AA_* mask; -EINVAL with a message naming the bad
  * letter or conflict. */
@@ -130,15 +130,6 @@ int lsec_aa_perms_parse(const char *s, unsigned *ret, char *why, size_t whylen);
 /* Format perms as AppArmor writes them ("rwlk", "mrix"). */
 void lsec_aa_perms_format(unsigned perms, char *buf, size_t len);
 
-/* Address family / socket type names <-> numbers. */
-int lsec_aa_family_from_name(const char *name);
-const char *lsec_aa_family_name(int family);
-int lsec_aa_socktype_from_name(const char *name);
-const char *lsec_aa_socktype_name(int type);
-bool lsec_aa_capability_valid(const char *name);
-/* "chown" -> CAP_CHOWN (0) ...; -1 if unknown. */
-int lsec_aa_capability_number(const char *name);
-const char *lsec_aa_capability_name(int cap);
 
 /* ---- kernel interface (kernel.c) ---- */
 

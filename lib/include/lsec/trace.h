@@ -177,10 +177,4 @@ int lsec_elf_interp(const char *path, char *buf, size_t size);
 int lsec_elf_libs(const char *path, int (*fn)(const char *lib, void *userdata),
 		  void *userdata, struct lsec_err *e);
 
-/* Helpers the writer shares: names for AF_* and SOCK_* as AppArmor spells
- * them (NULL if unknown) and for capabilities (lower case, "chown"). */
-const char *lsec_trace_family_name(int family);
-const char *lsec_trace_socktype_name(int type);
-const char *lsec_trace_cap_name(int cap);
-
 #endif

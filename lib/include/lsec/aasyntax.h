@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AppArmor path and pattern syntax (lib/apparmor/pattern.c), shared by the
+ * AppArmor syntax (lib/apparmor/syntax.c): paths, patterns and names, shared by the
  * profile parser (lsec/apparmor.h), the generator (lsec/aagen.h) and the
  * Landlock planner.
  */
@@ -37,5 +37,16 @@ char *lsec_aa_pattern_unescape(const char *pattern);
 /* Quote and escape a literal path for profile text. */
 char *lsec_aa_quote_path(const char *path);
 void lsec_aa_strv_free(char **v);
+
+/* The names AppArmor (and lsec's output) uses for address families,
+ * socket types and capabilities <-> their numbers (NULL / -1: unknown). */
+int lsec_aa_family_from_name(const char *name);
+const char *lsec_aa_family_name(int family);
+int lsec_aa_socktype_from_name(const char *name);
+const char *lsec_aa_socktype_name(int type);
+bool lsec_aa_capability_valid(const char *name);
+/* "chown" -> CAP_CHOWN (0) ...; -1 if unknown. */
+int lsec_aa_capability_number(const char *name);
+const char *lsec_aa_capability_name(int cap);
 
 #endif

@@ -7,14 +7,16 @@
  * tunables.  The real parser is the authority; tests compare the escaping
  * with `apparmor_parser -D rule-exprs`.
  */
-#include "lsec/aapattern.h"
+#include "lsec/aasyntax.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lsec/cleanup.h"
+#include "lsec/util.h"
 
 void lsec_aa_strv_free(char **v)
 {
@@ -476,4 +478,116 @@ char *lsec_aa_expand_vars(const char *pattern)
 bad:
 	free(out);
 	return NULL;
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+struct name_num {
+	const char *name;
+	int num;
+};
+
+static int num_from_name(const struct name_num *t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq(t[i].name, name))
+			return t[i].num;
+	return -1;
+}
+
+static const char *name_from_num(const struct name_num *t, size_t n, int num)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	return NULL;
+}
+
+static const struct name_num families[] = {
+	{ "unix", AF_UNIX },	     { "inet", AF_INET },
+	{ "ax25", AF_AX25 },	     { "ipx", AF_IPX },
+	{ "appletalk", AF_APPLETALK }, { "netrom", AF_NETROM },
+	{ "bridge", AF_BRIDGE },     { "atmpvc", AF_ATMPVC },
+	{ "x25", AF_X25 },	     { "inet6", AF_INET6 },
+	{ "rose", AF_ROSE },	     { "netbeui", AF_NETBEUI },
+	{ "security", AF_SECURITY }, { "key", AF_KEY },
+	{ "netlink", AF_NETLINK },   { "packet", AF_PACKET },
+	{ "ash", AF_ASH },	     { "econet", AF_ECONET },
+	{ "atmsvc", AF_ATMSVC },     { "rds", AF_RDS },
+	{ "sna", AF_SNA },	     { "irda", AF_IRDA },
+	{ "pppox", AF_PPPOX },	     { "wanpipe", AF_WANPIPE },
+	{ "llc", AF_LLC },	     { "ib", AF_IB },
+	{ "mpls", AF_MPLS },	     { "can", AF_CAN },
+	{ "tipc", AF_TIPC },	     { "bluetooth", AF_BLUETOOTH },
+	{ "iucv", AF_IUCV },	     { "rxrpc", AF_RXRPC },
+	{ "isdn", AF_ISDN },	     { "phonet", AF_PHONET },
+	{ "ieee802154", AF_IEEE802154 }, { "caif", AF_CAIF },
+	{ "alg", AF_ALG },	     { "nfc", AF_NFC },
+	{ "vsock", AF_VSOCK },	     { "kcm", AF_KCM },
+	{ "qipcrtr", AF_QIPCRTR },   { "smc", AF_SMC },
+	{ "xdp", 44 },		     { "mctp", 45 },
+};
+
+int lsec_aa_family_from_name(const char *name)
+{
+	return num_from_name(families, ELEMENTSOF(families), name);
+}
+
+const char *lsec_aa_family_name(int family)
+{
+	return name_from_num(families, ELEMENTSOF(families), family);
+}
+
+static const struct name_num socktypes[] = {
+	{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM },
+	{ "seqpacket", SOCK_SEQPACKET }, { "rdm", SOCK_RDM },
+	{ "raw", SOCK_RAW }, { "packet", SOCK_PACKET },
+};
+
+int lsec_aa_socktype_from_name(const char *name)
+{
+	return num_from_name(socktypes, ELEMENTSOF(socktypes), name);
+}
+
+const char *lsec_aa_socktype_name(int type)
+{
+	return name_from_num(socktypes, ELEMENTSOF(socktypes), type);
+}
+
+/* In kernel order: the index is the capability's number. */
+static const char *const capabilities[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
+	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
+	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
+	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+	"audit_write", "audit_control", "setfcap", "mac_override",
+	"mac_admin", "syslog", "wake_alarm", "block_suspend",
+	"audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+int lsec_aa_capability_number(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ELEMENTSOF(capabilities); i++)
+		if (streq(capabilities[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *lsec_aa_capability_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < ELEMENTSOF(capabilities) ? capabilities[cap]
+								  : NULL;
+}
+
+bool lsec_aa_capability_valid(const char *name)
+{
+	return lsec_aa_capability_number(name) >= 0;
 }
