@@ -9,6 +9,7 @@
  * CMD is not found and 126 when it is not executable.
  */
 #include "commands.h"
+#include "traced.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -107,21 +108,7 @@ static int static_trace(const char *prog, struct lsec_trace *t, char **main_exe,
 static void json_program(struct lsec_ctx *ctx, const struct lsec_trace *t,
 			 bool attached)
 {
-	lsec_json_object_begin(&ctx->j, "program");
-	lsec_json_int(&ctx->j, "pid", t->pid);
-	lsec_json_bool(&ctx->j, "attached", attached);
-	if (t->exited && WIFEXITED(t->status))
-		lsec_json_int(&ctx->j, "exit_status", WEXITSTATUS(t->status));
-	else if (t->exited && WIFSIGNALED(t->status))
-		lsec_json_int(&ctx->j, "signal", WTERMSIG(t->status));
-	else
-		lsec_json_null(&ctx->j, "exit_status");
-	lsec_json_string(&ctx->j, "ended_by",
-			 t->stopped_by_signal ? "signal"
-			 : t->timed_out	      ? "duration"
-					      : "exit");
-	lsec_json_uint(&ctx->j, "stops", t->events);
-	lsec_json_object_end(&ctx->j);
+	traced_json_program(ctx, t, attached);
 	lsec_json_array_begin(&ctx->j, "executables");
 	for (size_t i = 0; i < t->nexes; i++) {
 		const struct lsec_trace_exe *x = &t->exes[i];
@@ -147,27 +134,6 @@ static void json_program(struct lsec_ctx *ctx, const struct lsec_trace *t,
 		lsec_json_object_end(&ctx->j);
 	}
 	lsec_json_array_end(&ctx->j);
-}
-
-/* CMD not found or not executable: the message, then 127 or 126 as env(1). */
-static int program_missing(struct lsec_ctx *ctx, int r)
-{
-	int code = r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
-
-	fprintf(stderr, "%s: %s\n", ctx->path, ctx->err.msg);
-	if (ctx->json) {
-		cli_json_begin(ctx);
-		lsec_json_object_begin(&ctx->j, "error");
-		lsec_json_string(&ctx->j, "command", ctx->path);
-		lsec_json_string(&ctx->j, "kind",
-				 r == -ENOENT ? "program_not_found" : "program_not_executable");
-		lsec_json_string(&ctx->j, "errno", strerrorname_np(-r));
-		lsec_json_string(&ctx->j, "message", ctx->err.msg);
-		lsec_json_int(&ctx->j, "exit_code", code);
-		lsec_json_object_end(&ctx->j);
-		cli_json_end(ctx);
-	}
-	return code;
 }
 
 int cmd_profile_gen(struct lsec_ctx *ctx)
@@ -255,7 +221,7 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 
 		r = lsec_trace_find_program(ctx->argv[0], &found, &ctx->err);
 		if (r == -ENOENT || r == -EACCES) {
-			r = program_missing(ctx, r);
+			r = traced_program_missing(ctx, r);
 			goto out;
 		}
 		if (r < 0)
@@ -267,7 +233,7 @@ int cmd_profile_gen(struct lsec_ctx *ctx)
 			to.stdout_fd = 2;
 		r = lsec_trace_run(&to, &t, &ctx->err);
 		if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {
-			r = program_missing(ctx, r);
+			r = traced_program_missing(ctx, r);
 			goto out;
 		}
 	}

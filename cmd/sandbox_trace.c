@@ -11,6 +11,7 @@
  * executable.
  */
 #include "commands.h"
+#include "traced.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -127,19 +128,7 @@ static void json_result(struct lsec_ctx *ctx, const struct lsec_trace *t,
 	for (i = 0; i < f->nnotes; i++)
 		lsec_json_string(&ctx->j, NULL, f->notes[i]);
 	lsec_json_array_end(&ctx->j);
-	lsec_json_object_begin(&ctx->j, "program");
-	lsec_json_int(&ctx->j, "pid", t->pid);
-	if (t->exited && WIFEXITED(t->status))
-		lsec_json_int(&ctx->j, "exit_status", WEXITSTATUS(t->status));
-	else if (t->exited && WIFSIGNALED(t->status))
-		lsec_json_int(&ctx->j, "signal", WTERMSIG(t->status));
-	else
-		lsec_json_null(&ctx->j, "exit_status");
-	lsec_json_string(&ctx->j, "ended_by",
-			 t->stopped_by_signal ? "signal"
-			 : t->timed_out	      ? "duration"
-					      : "exit");
-	lsec_json_object_end(&ctx->j);
+	traced_json_program(ctx, t, ctx->argc == 0);
 	cli_json_end(ctx);
 }
 
@@ -183,10 +172,8 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 	}
 	fflush(stdout);
 	r = lsec_trace_run(&to, &t, &ctx->err);
-	if (ctx->argc && (r == -ENOENT || r == -EACCES)) {
-		cli_report(ctx, r);
-		return r == -ENOENT ? LSEC_EXIT_RUN_NOTFOUND : LSEC_EXIT_RUN_NOEXEC;
-	}
+	if (ctx->argc && (r == -ENOENT || r == -EACCES || r == -ENOEXEC))
+		return traced_program_missing(ctx, r);
 	if (r < 0)
 		return r;
 	r = lsec_sc_learn_policy(&l, &p, merge != NULL, &ctx->err);
