@@ -61,7 +61,7 @@ PYEOF
 show $PY "$T/guide.py" "$T/open.bpf"; echo "exit status: $?"
 must lsec sandbox export --deny open --action kill --format bpf -o "$T/kill.bpf"
 show $PY "$T/guide.py" "$T/kill.bpf"; echo "exit status: $? (128 + SIGSYS)"
-say "An allowlist: ls may list, but not make sockets:"
+say "An allowlist (systemd's @system-service) still runs ls; a denied socket() fails with EPERM:"
 show lsec sandbox run --allow @system-service -- ls /etc/hostname
 show lsec sandbox run --deny socket -- $PY -c 'import socket; socket.socket()' 2>&1 | tail -1
 
