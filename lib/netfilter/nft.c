@@ -786,30 +786,36 @@ static const struct lsec_inet_prefix *key_prefix(const struct lsec_nf_key *k,
 }
 
 struct found_ctx {
-	struct lsec_nf_ruleset *out;
+	struct lsec_nf_ruleset *out; /* NULL: only hit[] */
 	const struct lsec_nf_rule *const *req;
+	const struct lsec_nf_ruleset *present;
+	bool *hit;                   /* per rule of present */
 };
 
 static int found_rule(size_t idx, const struct lsec_nft_elem *el, void *userdata)
 {
 	struct found_ctx *c = userdata;
-	struct lsec_nf_rule r = { .k = c->req[idx]->k,
+	const struct lsec_nf_rule *q = c->req[idx];
+	struct lsec_nf_rule r = { .k = q->k,
 				  .comment = (char *)(el->comment[0] ? el->comment
 								     : LSEC_NF_TAG),
 				  .packets = el->packets,
 				  .bytes = el->bytes };
 
+	if (c->present && q >= c->present->v && q < c->present->v + c->present->n)
+		c->hit[q - c->present->v] = true;
+	if (!c->out)
+		return 0;
 	return lsec_nf_ruleset_add(c->out, &r) < 0 ? -ENOMEM : 0;
 }
 
-/* Point lookups of set s's requested elements (unique keys) into found. */
+/* Point lookups of set s's requested elements (unique keys). */
 static int lookup_set(int s, const struct lsec_nf_rule *const *req, size_t n,
-		      struct lsec_nf_ruleset *found, struct lsec_err *e)
+		      struct found_ctx *fc, struct lsec_err *e)
 {
 	_cleanup_free_ struct lsec_inet_prefix *pv = calloc(n ? n : 1, sizeof(*pv));
 	_cleanup_free_ const struct lsec_inet_prefix **pp = calloc(n ? n : 1, sizeof(*pp));
 	_cleanup_free_ bool *present = calloc(n ? n : 1, sizeof(*present));
-	struct found_ctx fc = { found, req };
 	char name[64];
 	bool any = false;
 	size_t i;
@@ -818,13 +824,14 @@ static int lookup_set(int s, const struct lsec_nf_rule *const *req, size_t n,
 	if (!pv || !pp || !present)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	set_name(s, name, sizeof(name));
+	fc->req = req;
 	/* an empty set answers every lookup with "no": skip them */
 	r = lsec_nft_set_any(LSEC_NFT_BLOCK_TABLE, name, &any);
 	if (r >= 0 && any) {
 		for (i = 0; i < n; i++)
 			pp[i] = key_prefix(&req[i]->k, &pv[i]);
 		r = lsec_nft_set_get(LSEC_NFT_BLOCK_TABLE, name, (s >> 1) & 1 ? 16 : 4,
-				     pp, n, present, found_rule, &fc);
+				     pp, n, present, found_rule, fc);
 	}
 	if (r == -ENOENT)
 		r = 0;
@@ -854,7 +861,10 @@ static int add_req(const struct lsec_nf_rule ***v, size_t *n, size_t *cap,
  * The plan of lsec_nf_plan_build, but the plain block sets are not read:
  * only the requested addresses are looked up, so a block or unblock costs
  * what it changes, not what the sets hold.  Interval sets (prefixes) that
- * the request touches and the rule chains are read as by list().
+ * the request touches and the rule chains are read as by list().  Elements
+ * to keep that exist already leave the request (they are no change) rather
+ * than joining the current rules: an idempotent re-run of 100,000 builds
+ * no second copy of them.
  */
 static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *present,
 		    const struct lsec_nf_ruleset *absent, struct lsec_nf_plan *ret,
@@ -862,19 +872,28 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 {
 	const struct lsec_nf_ruleset *in[2] = { present, absent };
 	const struct lsec_nf_rule **req[NSETS] = { 0 };
-	size_t nreq[NSETS] = { 0 }, capreq[NSETS] = { 0 }, i;
+	size_t nreq[NSETS] = { 0 }, capreq[NSETS] = { 0 }, i, np = present ? present->n : 0;
 	struct lsec_nf_keyset seen = { 0 };
-	struct lsec_nf_ruleset cur = { 0 };
+	struct lsec_nf_ruleset cur = { 0 }, left = { 0 };
 	struct partial *pt = calloc(1, sizeof(*pt));
+	size_t *rep = calloc(np ? np : 1, sizeof(*rep));
+	bool *hit = calloc(np ? np : 1, sizeof(*hit)), any_hit = false;
+	struct found_ctx fc = { .present = present, .hit = hit };
 	int r = 0, s, t;
 
-	if (!pt)
-		return lsec_err_set(e, ENOMEM, "out of memory");
-	/* the requested elements per set, each key once */
+	if (!pt || !rep || !hit) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	/* the requested elements per set, each key once; rep[i]: the rule of
+	 * present whose lookup answers for rule i */
 	for (t = 0; t < 2 && r >= 0; t++)
 		for (i = 0; in[t] && i < in[t]->n && r >= 0; i++) {
 			const struct lsec_nf_rule *rule = &in[t]->v[i];
+			const struct lsec_nf_key *first;
 
+			if (t == 0)
+				rep[i] = i;
 			s = set_of_key(&rule->k);
 			if (s < 0)
 				continue;
@@ -885,25 +904,57 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 			r = lsec_nf_keyset_add(&seen, &rule->k);
 			if (r > 0)
 				r = add_req(&req[s], &nreq[s], &capreq[s], rule);
+			else if (r == 0 && t == 0) {
+				first = lsec_nf_keyset_get(&seen, &rule->k);
+				rep[i] = (size_t)((const struct lsec_nf_rule *)
+					(const void *)((const char *)first -
+						       offsetof(struct lsec_nf_rule, k)) -
+					present->v);
+			}
 		}
-	if (r < 0)
+	if (r < 0) {
 		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
 	memset(b->set, 0, sizeof(b->set));
-	if (r >= 0 && (r = lsec_nft_sets(LSEC_NFT_BLOCK_TABLE, mark_set, b)) < 0)
+	r = lsec_nft_sets(LSEC_NFT_BLOCK_TABLE, mark_set, b);
+	if (r < 0)
 		r = lsec_err_set(e, -r, "nf_tables: reading table %s: %s",
 				 LSEC_NFT_BLOCK_TABLE, strerror(-r));
 	for (s = 0; s < NSETS && r >= 0; s++)
-		if (nreq[s] && b->set[s])
-			r = lookup_set(s, req[s], nreq[s], &pt->found[s], e);
+		if (nreq[s] && b->set[s]) {
+			/* found elements join the current rules only where
+			 * something may have to go */
+			fc.out = absent && absent->n ? &pt->found[s] : NULL;
+			r = lookup_set(s, req[s], nreq[s], &fc, e);
+		}
 	if (r >= 0)
 		r = list_some(b, &cur, pt, e);
+	/* present without what is there already: borrowed rules, no copies */
+	for (i = 0; i < np && r >= 0; i++) {
+		hit[i] = hit[rep[i]];
+		any_hit |= hit[i];
+	}
+	if (r >= 0 && any_hit) {
+		left.v = malloc((np ? np : 1) * sizeof(*left.v));
+		if (!left.v)
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+		for (i = 0; i < np && r >= 0; i++)
+			if (!hit[i])
+				left.v[left.n++] = present->v[i];
+	}
 	if (r >= 0)
-		r = lsec_nf_plan_build(&cur, present, absent, ret, e);
+		r = lsec_nf_plan_build(&cur, any_hit ? &left : present, absent, ret, e);
+out:
 	for (s = 0; s < NSETS; s++) {
 		free(req[s]);
-		lsec_nf_ruleset_free(&pt->found[s]);
+		if (pt)
+			lsec_nf_ruleset_free(&pt->found[s]);
 	}
+	free(left.v); /* borrowed rules: the array only */
 	free(pt);
+	free(rep);
+	free(hit);
 	lsec_nf_keyset_free(&seen);
 	lsec_nf_ruleset_free(&cur);
 	return r < 0 ? r : 1;
@@ -1056,26 +1107,25 @@ static int apply_elems(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	for (s = 0; s < NSETS; s++)
 		set_name(s, names[s], sizeof(names[s]));
-	/* deletions first, then adds, grouped by set */
+	/* deletions first, then adds; the set changes with the rule kind
+	 * only, so consecutive rules mostly share one message */
 	for (t = 0; t < 2; t++)
-		for (s = 0; s < NSETS; s++)
-			for (i = 0; i < part[t]->n; i++) {
-				const struct lsec_nf_rule *rule = &part[t]->v[i];
+		for (i = 0; i < part[t]->n; i++) {
+			const struct lsec_nf_rule *rule = &part[t]->v[i];
 
-				if (set_of_key(&rule->k) != s)
-					continue;
-				if (t == 1 && (r = check_comment(rule->comment, e)) < 0)
-					return r;
-				ops[n] = (struct lsec_nft_elem_op){
-					.set = names[s],
-					.bytes = (s >> 1) & 1 ? 16 : 4,
-					.add = t == 1,
-					.p = key_prefix(&rule->k, &pv[n]),
-					.comment = t == 1 && !streq(rule->comment, LSEC_NF_TAG)
-							   ? rule->comment : NULL,
-				};
-				n++;
-			}
+			s = set_of_key(&rule->k);
+			if (t == 1 && (r = check_comment(rule->comment, e)) < 0)
+				return r;
+			ops[n] = (struct lsec_nft_elem_op){
+				.set = names[s],
+				.bytes = (s >> 1) & 1 ? 16 : 4,
+				.add = t == 1,
+				.p = key_prefix(&rule->k, &pv[n]),
+				.comment = t == 1 && !streq(rule->comment, LSEC_NF_TAG)
+						   ? rule->comment : NULL,
+			};
+			n++;
+		}
 	if (missing) {
 		FILE *f = open_memstream(&buf, &len);
 

@@ -100,6 +100,9 @@ struct lsec_nf_keyset {
 int lsec_nf_keyset_add(struct lsec_nf_keyset *s, const struct lsec_nf_key *k);
 bool lsec_nf_keyset_has(const struct lsec_nf_keyset *s,
 			const struct lsec_nf_key *k);
+/* The key stored equal to k (the first one added), or NULL. */
+const struct lsec_nf_key *lsec_nf_keyset_get(const struct lsec_nf_keyset *s,
+					     const struct lsec_nf_key *k);
 void lsec_nf_keyset_free(struct lsec_nf_keyset *s);
 
 /*
