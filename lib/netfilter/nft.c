@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +116,7 @@ static void set_name(int idx, char *buf, size_t n)
 static int set_of_key(const struct lsec_nf_key *k)
 {
 	static const struct lsec_nf_key zero;
-	struct lsec_nf_key t = *k;
+	const size_t rest = offsetof(struct lsec_nf_key, sport);
 	int dst, full = k->family == 6 ? 128 : 32;
 
 	if (k->verdict != LSEC_NF_DROP || k->chain > LSEC_NF_FORWARD ||
@@ -123,12 +124,12 @@ static int set_of_key(const struct lsec_nf_key *k)
 	    !!k->src_len == !!k->dst_len)
 		return -1;
 	dst = k->dst_len > 0;
-	/* nothing else may be set */
-	memset(t.src, 0, sizeof(t.src));
-	memset(t.dst, 0, sizeof(t.dst));
-	t.src_len = t.dst_len = 0;
-	t.family = t.chain = t.verdict = 0;
-	if (memcmp(&t, &zero, sizeof(t)) != 0)
+	/* nothing else may be set (address bytes of the unused side are 0
+	 * by lsec_nf_key_init) */
+	if (k->reject_tcp_reset || k->proto || k->dst_local ||
+	    memcmp(dst ? k->src : k->dst, zero.src, 16) != 0 ||
+	    memcmp((const char *)k + rest, (const char *)&zero + rest,
+		   sizeof(*k) - rest) != 0)
 		return -1;
 	return set_index(k->chain, dst, k->family == 6,
 			 (dst ? k->dst_len : k->src_len) < full);
@@ -877,7 +878,7 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 	struct lsec_nf_ruleset cur = { 0 }, left = { 0 };
 	struct partial *pt = calloc(1, sizeof(*pt));
 	size_t *rep = calloc(np ? np : 1, sizeof(*rep));
-	bool *hit = calloc(np ? np : 1, sizeof(*hit)), any_hit = false;
+	bool *hit = calloc(np ? np : 1, sizeof(*hit)), any_hit = false, only_elems = true;
 	struct found_ctx fc = { .present = present, .hit = hit };
 	int r = 0, s, t;
 
@@ -895,6 +896,7 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 			if (t == 0)
 				rep[i] = i;
 			s = set_of_key(&rule->k);
+			only_elems &= s >= 0 && !(s & 1);
 			if (s < 0)
 				continue;
 			if (s & 1) {
@@ -928,13 +930,24 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 			fc.out = absent && absent->n ? &pt->found[s] : NULL;
 			r = lookup_set(s, req[s], nreq[s], &fc, e);
 		}
-	if (r >= 0)
-		r = list_some(b, &cur, pt, e);
-	/* present without what is there already: borrowed rules, no copies */
 	for (i = 0; i < np && r >= 0; i++) {
 		hit[i] = hit[rep[i]];
 		any_hit |= hit[i];
 	}
+	/* only addresses to add (lsec fw block): the plan is what the lookups
+	 * did not find, each once; no rule listing is needed */
+	if (r >= 0 && !(absent && absent->n) && only_elems) {
+		memset(ret, 0, sizeof(*ret));
+		for (i = 0; i < np && r >= 0; i++)
+			if (rep[i] == i && !hit[i] &&
+			    lsec_nf_ruleset_add(&ret->add, &present->v[i]) < 0)
+				r = lsec_err_set(e, ENOMEM, "out of memory");
+		if (r < 0)
+			lsec_nf_plan_free(ret);
+		goto out;
+	}
+	if (r >= 0)
+		r = list_some(b, &cur, pt, e);
 	if (r >= 0 && any_hit) {
 		left.v = malloc((np ? np : 1) * sizeof(*left.v));
 		if (!left.v)
@@ -1091,19 +1104,24 @@ static int apply_elems(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 	size_t i, n = 0, len = 0;
 	int r, s, t;
 
+	ops = calloc(p->del.n + p->add.n, sizeof(*ops));
+	if (!ops)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	/* the set of each rule (del, then add) in ops[].bytes for now */
 	for (t = 0; t < 2; t++)
-		for (i = 0; i < part[t]->n; i++) {
+		for (i = 0; i < part[t]->n; i++, n++) {
 			s = set_of_key(&part[t]->v[i].k);
 			if (s < 0 || (s & 1))
 				return 0;
+			ops[n].bytes = (unsigned)s;
 			if (t == 1) {
 				need_set[s] = true;
 				missing |= !b->set[s];
 			}
 		}
-	ops = calloc(p->del.n + p->add.n, sizeof(*ops));
+	n = 0;
 	pv = calloc(p->del.n + p->add.n, sizeof(*pv));
-	if (!ops || !pv)
+	if (!pv)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	for (s = 0; s < NSETS; s++)
 		set_name(s, names[s], sizeof(names[s]));
@@ -1113,7 +1131,7 @@ static int apply_elems(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 		for (i = 0; i < part[t]->n; i++) {
 			const struct lsec_nf_rule *rule = &part[t]->v[i];
 
-			s = set_of_key(&rule->k);
+			s = (int)ops[n].bytes;
 			if (t == 1 && (r = check_comment(rule->comment, e)) < 0)
 				return r;
 			ops[n] = (struct lsec_nft_elem_op){
@@ -1159,6 +1177,11 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 
 	if (lsec_nf_plan_empty(p))
 		return 0;
+	/* element changes need only b->set (plan() or list() filled it; if
+	 * not, the sets are "made" again, which nf_tables takes as no-op) */
+	r = apply_elems(b, p, e);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (!b->listed) {
 		struct lsec_nf_ruleset tmp = { 0 };
 
@@ -1167,9 +1190,6 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 		if (r < 0)
 			return r;
 	}
-	r = apply_elems(b, p, e);
-	if (r != 0)
-		return r < 0 ? r : 0;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return lsec_err_set(e, ENOMEM, "out of memory");
