@@ -24,6 +24,10 @@
  * slow at 100k elements, so addresses never go there).  One rule per set,
  * at the top of its chain (comment "lsec-set"), matches it.  list() reports
  * the elements as rules again, so the front end sees one rule model.
+ * block/unblock do not list: plan() looks up just the requested addresses
+ * (point lookups over netlink) and apply() writes element changes over
+ * netlink in one transaction, so their cost follows the request, not the
+ * size of the sets.
  *
  * Every command is one libnftables run, which nf_tables applies as one
  * transaction: all or nothing.
