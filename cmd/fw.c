@@ -177,9 +177,13 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 	r = ops->open(&o, &b, &ctx->err);
 	if (r < 0)
 		return r;
-	r = ops->list(b, &cur, &ctx->err);
-	if (r >= 0)
-		r = lsec_nf_plan_build(&cur, present, absent, &plan, &ctx->err);
+	r = ops->plan ? ops->plan(b, present, absent, &plan, &ctx->err) : 0;
+	if (r == 0) {
+		r = ops->list(b, &cur, &ctx->err);
+		if (r >= 0)
+			r = lsec_nf_plan_build(&cur, present, absent, &plan,
+					       &ctx->err);
+	}
 	changed = r >= 0 && !lsec_nf_plan_empty(&plan);
 	if (r >= 0 && changed && !ctx->check)
 		r = ops->apply(b, &plan, &ctx->err);

@@ -114,13 +114,20 @@ void lsec_nf_plan_free(struct lsec_nf_plan *p)
 static uint64_t key_hash(const struct lsec_nf_key *k)
 {
 	const unsigned char *p = (const unsigned char *)k;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 1469598103934665603ULL, w;
 	size_t i;
 
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+	/* 8 bytes a step, each mixed into every bit (the table takes the
+	 * low bits): a byte-wise hash cost more than the rest of a plan of
+	 * 100,000 blocked addresses */
+	for (i = 0; i + 8 <= sizeof(*k); i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
 	}
+	for (; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	h ^= h >> 32;
 	return h;
 }
 
@@ -165,17 +172,23 @@ int lsec_nf_keyset_add(struct lsec_nf_keyset *s, const struct lsec_nf_key *k)
 	return 1;
 }
 
-bool lsec_nf_keyset_has(const struct lsec_nf_keyset *s,
-			const struct lsec_nf_key *k)
+const struct lsec_nf_key *lsec_nf_keyset_get(const struct lsec_nf_keyset *s,
+					     const struct lsec_nf_key *k)
 {
 	size_t j;
 
 	if (!s->cap)
-		return false;
+		return NULL;
 	for (j = key_hash(k) & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
 		if (memcmp(s->slot[j], k, sizeof(*k)) == 0)
-			return true;
-	return false;
+			return s->slot[j];
+	return NULL;
+}
+
+bool lsec_nf_keyset_has(const struct lsec_nf_keyset *s,
+			const struct lsec_nf_key *k)
+{
+	return lsec_nf_keyset_get(s, k) != NULL;
 }
 
 void lsec_nf_keyset_free(struct lsec_nf_keyset *s)

@@ -24,6 +24,10 @@
  * slow at 100k elements, so addresses never go there).  One rule per set,
  * at the top of its chain (comment "lsec-set"), matches it.  list() reports
  * the elements as rules again, so the front end sees one rule model.
+ * block/unblock do not list: plan() looks up just the requested addresses
+ * (point lookups over netlink) and apply() writes element changes over
+ * netlink in one transaction, so their cost follows the request, not the
+ * size of the sets.
  *
  * Every command is one libnftables run, which nf_tables applies as one
  * transaction: all or nothing.
@@ -32,6 +36,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +120,7 @@ static void set_name(int idx, char *buf, size_t n)
 static int set_of_key(const struct lsec_nf_key *k)
 {
 	static const struct lsec_nf_key zero;
-	struct lsec_nf_key t = *k;
+	const size_t rest = offsetof(struct lsec_nf_key, sport);
 	int dst, full = k->family == 6 ? 128 : 32;
 
 	if (k->verdict != LSEC_NF_DROP || k->chain > LSEC_NF_FORWARD ||
@@ -123,12 +128,12 @@ static int set_of_key(const struct lsec_nf_key *k)
 	    !!k->src_len == !!k->dst_len)
 		return -1;
 	dst = k->dst_len > 0;
-	/* nothing else may be set */
-	memset(t.src, 0, sizeof(t.src));
-	memset(t.dst, 0, sizeof(t.dst));
-	t.src_len = t.dst_len = 0;
-	t.family = t.chain = t.verdict = 0;
-	if (memcmp(&t, &zero, sizeof(t)) != 0)
+	/* nothing else may be set (address bytes of the unused side are 0
+	 * by lsec_nf_key_init) */
+	if (k->reject_tcp_reset || k->proto || k->dst_local ||
+	    memcmp(dst ? k->src : k->dst, zero.src, 16) != 0 ||
+	    memcmp((const char *)k + rest, (const char *)&zero + rest,
+		   sizeof(*k) - rest) != 0)
 		return -1;
 	return set_index(k->chain, dst, k->family == 6,
 			 (dst ? k->dst_len : k->src_len) < full);
@@ -659,8 +664,24 @@ static int mark_set(const char *name, uint64_t timeout_ms, uint32_t flags,
 	return 0;
 }
 
+/* What a planned change reads of the block sets: read[s] the whole set,
+ * else found[s] (the elements point lookups found) stands for it. */
+struct partial {
+	bool read[NSETS];
+	struct lsec_nf_ruleset found[NSETS];
+};
+
+static int list_some(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
+		     const struct partial *pt, struct lsec_err *e);
+
 static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 		    struct lsec_err *e)
+{
+	return list_some(b, out, NULL, e);
+}
+
+static int list_some(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
+		     const struct partial *pt, struct lsec_err *e)
 {
 	struct lsec_jv *doc;
 	const struct lsec_jv *items = NULL;
@@ -705,6 +726,14 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 
 			if (s >> 3 != c || !b->set[s])
 				continue;
+			if (pt && !pt->read[s]) {
+				size_t j;
+
+				for (j = 0; j < pt->found[s].n && r >= 0; j++)
+					if (lsec_nf_ruleset_add(out, &pt->found[s].v[j]) < 0)
+						r = lsec_err_set(e, ENOMEM, "out of memory");
+				continue;
+			}
 			set_name(s, name, sizeof(name));
 			r = lsec_nft_set_read(LSEC_NFT_BLOCK_TABLE, name,
 					      (s >> 1) & 1 ? 16 : 4, s & 1,
@@ -745,6 +774,207 @@ static int nft_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 	}
 	lsec_jv_free(doc);
 	return r;
+}
+
+/* ---- plan without reading every element ---- */
+
+/* The address of a set's element rule. */
+static const struct lsec_inet_prefix *key_prefix(const struct lsec_nf_key *k,
+						 struct lsec_inet_prefix *p)
+{
+	bool dst = k->dst_len > 0;
+
+	p->family = k->family;
+	p->len = dst ? k->dst_len : k->src_len;
+	memcpy(p->addr, dst ? k->dst : k->src, 16);
+	return p;
+}
+
+struct found_ctx {
+	struct lsec_nf_ruleset *out; /* NULL: only hit[] */
+	const struct lsec_nf_rule *const *req;
+	const struct lsec_nf_ruleset *present;
+	bool *hit;                   /* per rule of present */
+};
+
+static int found_rule(size_t idx, const struct lsec_nft_elem *el, void *userdata)
+{
+	struct found_ctx *c = userdata;
+	const struct lsec_nf_rule *q = c->req[idx];
+	struct lsec_nf_rule r = { .k = q->k,
+				  .comment = (char *)(el->comment[0] ? el->comment
+								     : LSEC_NF_TAG),
+				  .packets = el->packets,
+				  .bytes = el->bytes };
+
+	if (c->present && q >= c->present->v && q < c->present->v + c->present->n)
+		c->hit[q - c->present->v] = true;
+	if (!c->out)
+		return 0;
+	return lsec_nf_ruleset_add(c->out, &r) < 0 ? -ENOMEM : 0;
+}
+
+/* Point lookups of set s's requested elements (unique keys). */
+static int lookup_set(int s, const struct lsec_nf_rule *const *req, size_t n,
+		      struct found_ctx *fc, struct lsec_err *e)
+{
+	_cleanup_free_ struct lsec_inet_prefix *pv = calloc(n ? n : 1, sizeof(*pv));
+	_cleanup_free_ const struct lsec_inet_prefix **pp = calloc(n ? n : 1, sizeof(*pp));
+	_cleanup_free_ bool *present = calloc(n ? n : 1, sizeof(*present));
+	char name[64];
+	bool any = false;
+	size_t i;
+	int r;
+
+	if (!pv || !pp || !present)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	set_name(s, name, sizeof(name));
+	fc->req = req;
+	/* an empty set answers every lookup with "no": skip them */
+	r = lsec_nft_set_any(LSEC_NFT_BLOCK_TABLE, name, &any);
+	if (r >= 0 && any) {
+		for (i = 0; i < n; i++)
+			pp[i] = key_prefix(&req[i]->k, &pv[i]);
+		r = lsec_nft_set_get(LSEC_NFT_BLOCK_TABLE, name, (s >> 1) & 1 ? 16 : 4,
+				     pp, n, present, found_rule, fc);
+	}
+	if (r == -ENOENT)
+		r = 0;
+	if (r < 0)
+		return lsec_err_set(e, -r, "nf_tables: reading set %s: %s", name,
+				    strerror(-r));
+	return 0;
+}
+
+static int add_req(const struct lsec_nf_rule ***v, size_t *n, size_t *cap,
+		   const struct lsec_nf_rule *r)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		const struct lsec_nf_rule **nv = realloc(*v, c * sizeof(**v));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = r;
+	return 0;
+}
+
+/*
+ * The plan of lsec_nf_plan_build, but the plain block sets are not read:
+ * only the requested addresses are looked up, so a block or unblock costs
+ * what it changes, not what the sets hold.  Interval sets (prefixes) that
+ * the request touches and the rule chains are read as by list().  Elements
+ * to keep that exist already leave the request (they are no change) rather
+ * than joining the current rules: an idempotent re-run of 100,000 builds
+ * no second copy of them.
+ */
+static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *present,
+		    const struct lsec_nf_ruleset *absent, struct lsec_nf_plan *ret,
+		    struct lsec_err *e)
+{
+	const struct lsec_nf_ruleset *in[2] = { present, absent };
+	const struct lsec_nf_rule **req[NSETS] = { 0 };
+	size_t nreq[NSETS] = { 0 }, capreq[NSETS] = { 0 }, i, np = present ? present->n : 0;
+	struct lsec_nf_keyset seen = { 0 };
+	struct lsec_nf_ruleset cur = { 0 }, left = { 0 };
+	struct partial *pt = calloc(1, sizeof(*pt));
+	size_t *rep = calloc(np ? np : 1, sizeof(*rep));
+	bool *hit = calloc(np ? np : 1, sizeof(*hit)), any_hit = false, only_elems = true;
+	struct found_ctx fc = { .present = present, .hit = hit };
+	int r = 0, s, t;
+
+	if (!pt || !rep || !hit) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	/* the requested elements per set, each key once; rep[i]: the rule of
+	 * present whose lookup answers for rule i */
+	for (t = 0; t < 2 && r >= 0; t++)
+		for (i = 0; in[t] && i < in[t]->n && r >= 0; i++) {
+			const struct lsec_nf_rule *rule = &in[t]->v[i];
+			const struct lsec_nf_key *first;
+
+			if (t == 0)
+				rep[i] = i;
+			s = set_of_key(&rule->k);
+			only_elems &= s >= 0 && !(s & 1);
+			if (s < 0)
+				continue;
+			if (s & 1) {
+				pt->read[s] = true;
+				continue;
+			}
+			r = lsec_nf_keyset_add(&seen, &rule->k);
+			if (r > 0)
+				r = add_req(&req[s], &nreq[s], &capreq[s], rule);
+			else if (r == 0 && t == 0) {
+				first = lsec_nf_keyset_get(&seen, &rule->k);
+				rep[i] = (size_t)((const struct lsec_nf_rule *)
+					(const void *)((const char *)first -
+						       offsetof(struct lsec_nf_rule, k)) -
+					present->v);
+			}
+		}
+	if (r < 0) {
+		r = lsec_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	memset(b->set, 0, sizeof(b->set));
+	r = lsec_nft_sets(LSEC_NFT_BLOCK_TABLE, mark_set, b);
+	if (r < 0)
+		r = lsec_err_set(e, -r, "nf_tables: reading table %s: %s",
+				 LSEC_NFT_BLOCK_TABLE, strerror(-r));
+	for (s = 0; s < NSETS && r >= 0; s++)
+		if (nreq[s] && b->set[s]) {
+			/* found elements join the current rules only where
+			 * something may have to go */
+			fc.out = absent && absent->n ? &pt->found[s] : NULL;
+			r = lookup_set(s, req[s], nreq[s], &fc, e);
+		}
+	for (i = 0; i < np && r >= 0; i++) {
+		hit[i] = hit[rep[i]];
+		any_hit |= hit[i];
+	}
+	/* only addresses to add (lsec fw block): the plan is what the lookups
+	 * did not find, each once; no rule listing is needed */
+	if (r >= 0 && !(absent && absent->n) && only_elems) {
+		memset(ret, 0, sizeof(*ret));
+		for (i = 0; i < np && r >= 0; i++)
+			if (rep[i] == i && !hit[i] &&
+			    lsec_nf_ruleset_add(&ret->add, &present->v[i]) < 0)
+				r = lsec_err_set(e, ENOMEM, "out of memory");
+		if (r < 0)
+			lsec_nf_plan_free(ret);
+		goto out;
+	}
+	if (r >= 0)
+		r = list_some(b, &cur, pt, e);
+	if (r >= 0 && any_hit) {
+		left.v = malloc((np ? np : 1) * sizeof(*left.v));
+		if (!left.v)
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+		for (i = 0; i < np && r >= 0; i++)
+			if (!hit[i])
+				left.v[left.n++] = present->v[i];
+	}
+	if (r >= 0)
+		r = lsec_nf_plan_build(&cur, any_hit ? &left : present, absent, ret, e);
+out:
+	for (s = 0; s < NSETS; s++) {
+		free(req[s]);
+		if (pt)
+			lsec_nf_ruleset_free(&pt->found[s]);
+	}
+	free(left.v); /* borrowed rules: the array only */
+	free(pt);
+	free(rep);
+	free(hit);
+	lsec_nf_keyset_free(&seen);
+	lsec_nf_ruleset_free(&cur);
+	return r < 0 ? r : 1;
 }
 
 /* ---- apply ---- */
@@ -834,18 +1064,128 @@ static void put_set_rule(FILE *f, int s)
 		name);
 }
 
+/* The block table, its chain for set s and set s with its rule. */
+static void put_block_struct(FILE *f, const bool need_set[NSETS],
+			     const struct lsec_nf_backend *b)
+{
+	bool chain[3] = { 0 };
+	char name[64];
+	int s, c;
+
+	fputs("add table inet " LSEC_NFT_BLOCK_TABLE
+	      " { comment \"lsec fw block\"; }\n", f);
+	for (s = 0; s < NSETS; s++)
+		chain[s >> 3] |= need_set[s];
+	for (c = 0; c < 3; c++)
+		if (chain[c])
+			fprintf(f,
+				"add chain inet " LSEC_NFT_BLOCK_TABLE
+				" %s { type filter hook %s priority filter - "
+				"11; policy accept; }\n",
+				chain_names[c], chain_names[c]);
+	for (s = 0; s < NSETS; s++)
+		if (need_set[s] && !b->set[s]) {
+			set_name(s, name, sizeof(name));
+			put_block_set(f, name, (s >> 1) & 1, s & 1);
+			put_set_rule(f, s);
+		}
+}
+
+/* A plan of element changes in plain sets only: the elements go over
+ * netlink in one transaction (libnftables would parse them as text, which
+ * costs more than the kernel's work at 100,000).  Missing sets are made
+ * first, empty (they match nothing until the elements are in).  Returns 0
+ * when the plan is not of that kind. */
+static int apply_elems(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
+		       struct lsec_err *e)
+{
+	const struct lsec_nf_ruleset *part[2] = { &p->del, &p->add };
+	_cleanup_free_ struct lsec_nft_elem_op *ops = NULL;
+	_cleanup_free_ struct lsec_inet_prefix *pv = NULL;
+	_cleanup_free_ char *buf = NULL;
+	bool need_set[NSETS] = { 0 }, missing = false;
+	char names[NSETS][64];
+	size_t i, n = 0, len = 0;
+	int r, s, t;
+
+	ops = calloc(p->del.n + p->add.n, sizeof(*ops));
+	if (!ops)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	/* the set of each rule (del, then add) in ops[].bytes for now */
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < part[t]->n; i++, n++) {
+			s = set_of_key(&part[t]->v[i].k);
+			if (s < 0 || (s & 1))
+				return 0;
+			ops[n].bytes = (unsigned)s;
+			if (t == 1) {
+				need_set[s] = true;
+				missing |= !b->set[s];
+			}
+		}
+	n = 0;
+	pv = calloc(p->del.n + p->add.n, sizeof(*pv));
+	if (!pv)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	for (s = 0; s < NSETS; s++)
+		set_name(s, names[s], sizeof(names[s]));
+	/* deletions first, then adds; the set changes with the rule kind
+	 * only, so consecutive rules mostly share one message */
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < part[t]->n; i++) {
+			const struct lsec_nf_rule *rule = &part[t]->v[i];
+
+			s = (int)ops[n].bytes;
+			if (t == 1 && (r = check_comment(rule->comment, e)) < 0)
+				return r;
+			ops[n] = (struct lsec_nft_elem_op){
+				.set = names[s],
+				.bytes = (s >> 1) & 1 ? 16 : 4,
+				.add = t == 1,
+				.p = key_prefix(&rule->k, &pv[n]),
+				.comment = t == 1 && !streq(rule->comment, LSEC_NF_TAG)
+						   ? rule->comment : NULL,
+			};
+			n++;
+		}
+	if (missing) {
+		FILE *f = open_memstream(&buf, &len);
+
+		if (!f)
+			return lsec_err_set(e, ENOMEM, "out of memory");
+		put_block_struct(f, need_set, b);
+		if (fclose(f) != 0)
+			return lsec_err_set(e, ENOMEM, "out of memory");
+		r = lsec_nft_run(b, buf, 0, NULL, e);
+		if (r < 0)
+			return r;
+		for (s = 0; s < NSETS; s++)
+			b->set[s] |= need_set[s];
+	}
+	r = lsec_nft_elems_change(LSEC_NFT_BLOCK_TABLE, ops, n);
+	if (r < 0)
+		return lsec_err_set(e, -r, "nf_tables: changing the block sets: %s",
+				    strerror(-r));
+	return 1;
+}
+
 static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 		     struct lsec_err *e)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, i;
-	bool need_chain[LSEC_NF_CHAIN_MAX] = { 0 }, need_bchain[3] = { 0 };
+	bool need_chain[LSEC_NF_CHAIN_MAX] = { 0 };
 	bool need_set[NSETS] = { 0 }, rules = false, sets = false;
 	FILE *f;
 	int r = 0, s, c;
 
 	if (lsec_nf_plan_empty(p))
 		return 0;
+	/* element changes need only b->set (plan() or list() filled it; if
+	 * not, the sets are "made" again, which nf_tables takes as no-op) */
+	r = apply_elems(b, p, e);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (!b->listed) {
 		struct lsec_nf_ruleset tmp = { 0 };
 
@@ -862,7 +1202,6 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 
 		if ((s = set_of_key(k)) >= 0) {
 			need_set[s] = sets = true;
-			need_bchain[s >> 3] = true;
 		} else if (k->chain < LSEC_NF_CHAIN_MAX) {
 			need_chain[k->chain] = rules = true;
 		}
@@ -873,17 +1212,8 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 			if (need_chain[c])
 				lsec_nft_put_chain(f, c);
 	}
-	if (sets) {
-		fputs("add table inet " LSEC_NFT_BLOCK_TABLE
-		      " { comment \"lsec fw block\"; }\n", f);
-		for (c = 0; c < 3; c++)
-			if (need_bchain[c])
-				fprintf(f,
-					"add chain inet " LSEC_NFT_BLOCK_TABLE
-					" %s { type filter hook %s priority filter - "
-					"11; policy accept; }\n",
-					chain_names[c], chain_names[c]);
-	}
+	if (sets)
+		put_block_struct(f, need_set, b);
 	/* deletions first: rules by handle, elements per set */
 	for (i = 0; i < p->del.n && r >= 0; i++) {
 		const struct lsec_nf_key *k = &p->del.v[i].k;
@@ -901,18 +1231,9 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 	}
 	for (s = 0; s < NSETS && r >= 0; s++)
 		r = put_set_elems(f, "delete", s, &p->del, e);
-	for (s = 0; s < NSETS && r >= 0; s++) {
-		char name[64];
-
-		if (!need_set[s])
-			continue;
-		if (!b->set[s]) {
-			set_name(s, name, sizeof(name));
-			put_block_set(f, name, (s >> 1) & 1, s & 1);
-			put_set_rule(f, s);
-		}
-		r = put_set_elems(f, "add", s, &p->add, e);
-	}
+	for (s = 0; s < NSETS && r >= 0; s++)
+		if (need_set[s])
+			r = put_set_elems(f, "add", s, &p->add, e);
 	for (i = 0; i < p->add.n && r >= 0; i++) {
 		const struct lsec_nf_rule *rule = &p->add.v[i];
 
@@ -1054,6 +1375,7 @@ const struct lsec_nf_backend_ops lsec_nf_nft_ops = {
 	.name = "nft",
 	.open = nft_open,
 	.list = nft_list,
+	.plan = nft_plan,
 	.apply = nft_apply,
 	.flush = nft_flush,
 	.status = nft_status,

@@ -465,6 +465,27 @@ int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
 			const struct lsec_inet_prefix *const *v, size_t n,
 			bool *present)
 {
+	return lsec_nft_set_get(table, set, bytes, v, n, present, NULL, NULL);
+}
+
+/* One lookup reply: the element, to fn. */
+static int found_elem(const struct nlmsghdr *h, size_t idx,
+		      lsec_nft_found_fn fn, void *userdata)
+{
+	struct lsec_nft_elem info;
+	struct elems tmp = { 0 };
+	int r = parse_msg(h, &tmp);
+
+	if (r >= 0 && tmp.n > 0)
+		r = fn(idx, elem_info(&tmp.v[0], &info), userdata);
+	free(tmp.v);
+	return r;
+}
+
+int lsec_nft_set_get(const char *table, const char *set, unsigned bytes,
+		     const struct lsec_inet_prefix *const *v, size_t n,
+		     bool *present, lsec_nft_found_fn fn, void *userdata)
+{
 	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 					NETLINK_NETFILTER);
 	_cleanup_free_ char *req = NULL, *buf = NULL;
@@ -542,6 +563,12 @@ int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
 						return err->error;
 				} else {
 					present[idx] = true;
+					if (fn) {
+						int r = found_elem(h, idx, fn, userdata);
+
+						if (r < 0)
+							return r;
+					}
 				}
 				got++;
 			}
@@ -574,13 +601,73 @@ int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
 			const struct lsec_inet_prefix *const *v, size_t n,
 			uint64_t timeout_ms, bool add)
 {
+	_cleanup_free_ struct lsec_nft_elem_op *ops = calloc(n ? n : 1, sizeof(*ops));
+	size_t i;
+
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		ops[i] = (struct lsec_nft_elem_op){ .set = set, .bytes = bytes,
+						    .add = add, .p = v[i],
+						    .timeout_ms = timeout_ms };
+	return lsec_nft_elems_change(table, ops, n);
+}
+
+/* One element of a NEWSETELEM/DELSETELEM list. */
+static void put_elem_op(char *req, size_t *off, const struct lsec_nft_elem_op *o)
+{
+	size_t l2 = nest_begin(req, off, NFTA_LIST_ELEM);
+	size_t l3 = nest_begin(req, off, NFTA_SET_ELEM_KEY);
+	struct nlattr *d = (struct nlattr *)(req + *off);
+
+	d->nla_type = NFTA_DATA_VALUE;
+	d->nla_len = (uint16_t)(NLA_HDRLEN + o->bytes);
+	memcpy(req + *off + NLA_HDRLEN, o->p->addr, o->bytes);
+	*off += NLA_ALIGN(d->nla_len);
+	nest_end(req, *off, l3);
+	if (o->add && o->timeout_ms) {
+		uint64_t t = htobe64(o->timeout_ms);
+
+		d = (struct nlattr *)(req + *off);
+		d->nla_type = NFTA_SET_ELEM_TIMEOUT;
+		d->nla_len = NLA_HDRLEN + 8;
+		memcpy(req + *off + NLA_HDRLEN, &t, 8);
+		*off += NLA_ALIGN(d->nla_len);
+	}
+	if (o->add && o->comment && *o->comment) {
+		/* userdata TLV 0: the comment with its NUL, as nft writes it */
+		size_t l = strlen(o->comment) + 1;
+		uint8_t *u = (uint8_t *)req + *off + NLA_HDRLEN;
+
+		if (l > LSEC_NFT_COMMENT_MAX)
+			l = LSEC_NFT_COMMENT_MAX;
+		d = (struct nlattr *)(req + *off);
+		d->nla_type = NFTA_SET_ELEM_USERDATA;
+		d->nla_len = (uint16_t)(NLA_HDRLEN + 2 + l);
+		u[0] = 0;
+		u[1] = (uint8_t)l;
+		memcpy(u + 2, o->comment, l - 1);
+		u[1 + l] = '\0';
+		*off += NLA_ALIGN(d->nla_len);
+	}
+	nest_end(req, *off, l2);
+}
+
+int lsec_nft_elems_change(const char *table, const struct lsec_nft_elem_op *ops,
+			  size_t n)
+{
 	_cleanup_free_ char *req = NULL;
 	uint32_t seq = (uint32_t)time(NULL), first, nmsg = 0;
-	size_t off = 0, i, cap;
+	size_t off = 0, i, cap = 1024;
 
-	if (strlen(table) + strlen(set) > 256 || bytes > 16)
+	if (strlen(table) > 200)
 		return -EINVAL;
-	cap = 1024 + n * 64 + (n / CHANGE_CHUNK + 1) * 640;
+	for (i = 0; i < n; i++) {
+		if (ops[i].bytes > 16 || strlen(ops[i].set) > 200)
+			return -EINVAL;
+		/* a new message per change of set or verb, and per chunk */
+		cap += 64 + LSEC_NFT_COMMENT_MAX + 640;
+	}
 	req = calloc(1, cap);
 	if (!req)
 		return -ENOMEM;
@@ -589,37 +676,21 @@ int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
 	((struct nlmsghdr *)req)->nlmsg_len = (uint32_t)off;
 	first = seq;
 	for (i = 0; i < n;) {
-		size_t start = off, l1, end = i + CHANGE_CHUNK < n ? i + CHANGE_CHUNK : n;
+		const struct lsec_nft_elem_op *o = &ops[i];
+		size_t start = off, l1, k;
 
 		put_nlmsg_hdr(req, &off,
 			      (NFNL_SUBSYS_NFTABLES << 8) |
-				      (add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM),
-			      NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE : 0),
+				      (o->add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM),
+			      NLM_F_REQUEST | NLM_F_ACK | (o->add ? NLM_F_CREATE : 0),
 			      seq++, NFPROTO_INET, 0);
 		put_attr(req, &off, NFTA_SET_ELEM_LIST_TABLE, table);
-		put_attr(req, &off, NFTA_SET_ELEM_LIST_SET, set);
+		put_attr(req, &off, NFTA_SET_ELEM_LIST_SET, o->set);
 		l1 = nest_begin(req, &off, NFTA_SET_ELEM_LIST_ELEMENTS);
-		for (; i < end; i++) {
-			size_t l2 = nest_begin(req, &off, NFTA_LIST_ELEM);
-			size_t l3 = nest_begin(req, &off, NFTA_SET_ELEM_KEY);
-			struct nlattr *d = (struct nlattr *)(req + off);
-
-			d->nla_type = NFTA_DATA_VALUE;
-			d->nla_len = (uint16_t)(NLA_HDRLEN + bytes);
-			memcpy(req + off + NLA_HDRLEN, v[i]->addr, bytes);
-			off += NLA_ALIGN(d->nla_len);
-			nest_end(req, off, l3);
-			if (add && timeout_ms) {
-				uint64_t t = htobe64(timeout_ms);
-
-				d = (struct nlattr *)(req + off);
-				d->nla_type = NFTA_SET_ELEM_TIMEOUT;
-				d->nla_len = NLA_HDRLEN + 8;
-				memcpy(req + off + NLA_HDRLEN, &t, 8);
-				off += NLA_ALIGN(d->nla_len);
-			}
-			nest_end(req, off, l2);
-		}
+		for (k = 0; i < n && k < CHANGE_CHUNK && ops[i].add == o->add &&
+			    !strcmp(ops[i].set, o->set);
+		     i++, k++)
+			put_elem_op(req, &off, &ops[i]);
 		nest_end(req, off, l1);
 		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
 		nmsg++;
@@ -631,7 +702,7 @@ int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
 			      AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
 		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
 	}
-	return lsec_nl_acked(req, off, first, nmsg);
+	return nmsg ? lsec_nl_acked(req, off, first, nmsg) : 0;
 }
 
 static int any_msg(const struct nlmsghdr *h, void *userdata)

@@ -42,6 +42,12 @@ int lsec_nft_sets(const char *table, lsec_nft_set_fn fn, void *userdata);
 int lsec_nft_set_lookup(const char *table, const char *set, unsigned bytes,
 			const struct lsec_inet_prefix *const *v, size_t n,
 			bool *present);
+/* The same, and fn gets each element found (idx: its index in v). */
+typedef int (*lsec_nft_found_fn)(size_t idx, const struct lsec_nft_elem *el,
+				 void *userdata);
+int lsec_nft_set_get(const char *table, const char *set, unsigned bytes,
+		     const struct lsec_inet_prefix *const *v, size_t n,
+		     bool *present, lsec_nft_found_fn fn, void *userdata);
 /* Does the set hold any element?  (Reads one netlink message, not the set.) */
 int lsec_nft_set_any(const char *table, const char *set, bool *any);
 /* Add (or delete) elements of a plain set in one nf_tables transaction,
@@ -51,6 +57,19 @@ int lsec_nft_set_any(const char *table, const char *set, bool *any);
 int lsec_nft_set_change(const char *table, const char *set, unsigned bytes,
 			const struct lsec_inet_prefix *const *v, size_t n,
 			uint64_t timeout_ms, bool add);
+/* One element change of lsec_nft_elems_change. */
+struct lsec_nft_elem_op {
+	const char *set;
+	unsigned bytes;               /* 4 or 16 */
+	bool add;                     /* else delete */
+	const struct lsec_inet_prefix *p;
+	uint64_t timeout_ms;          /* add: 0 = the set's default */
+	const char *comment;          /* add: NULL or "" = none */
+};
+/* Element adds and deletes across the plain sets of table inet TABLE, in
+ * order, as ONE nf_tables transaction (all or nothing). */
+int lsec_nft_elems_change(const char *table, const struct lsec_nft_elem_op *ops,
+			  size_t n);
 /* Every inet table (fn gets its name; timeout and flags are 0).  Also the
  * cheap probe of whether nf_tables answers at all. */
 int lsec_nft_tables(lsec_nft_set_fn fn, void *userdata);

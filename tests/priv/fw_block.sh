@@ -111,6 +111,39 @@ expect_eq "$(ruleset in_a)" "$before" "nothing from the bad file was added"
 expect_rc 0 "unblock --file" in_a "$LSEC" fw unblock --file "$T/list" 203.0.113.5 --json
 expect_eq "$(jcount removed "$OUT")" "4" "unblock --file removed all four"
 
+# --- many addresses (nft: point lookups of just these, not a set dump):
+# exact added/removed lists, comments kept, re-run no change ---
+python3 -c 'print("\n".join("100.64.%d.%d" % (i // 250, i % 250 + 1) for i in range(2000)))' >"$T/many"
+echo "$ADDR_B" >>"$T/many"
+expect_rc 0 "block --file of 2001" in_a "$LSEC" fw block --file "$T/many" --comment feed --json
+expect_eq "$(json_get "$OUT" 'd["changed"], len(d["added"]), d["added"][-1]["comment"]')" "True 2001 lsec: feed" \
+	"2001 added, with the comment"
+expect_rc 1 "ping B->A dropped (B is in the file)" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "block --file again" in_a "$LSEC" fw block --file "$T/many" --json
+expect_eq "$(json_get "$OUT" 'd["changed"], len(d["added"]), len(d["removed"])')" "False 0 0" \
+	"re-run: changed false, nothing added"
+expect_rc 0 "block of listed, new and repeated" in_a "$LSEC" fw block 100.64.0.1 192.0.2.77 100.64.7.250 192.0.2.77 --json
+expect_eq "$(json_get "$OUT" '[r["source"] for r in d["added"]]')" "['192.0.2.77']" "only the new address is added, once"
+expect_rc 0 "unblock of listed and unlisted" in_a "$LSEC" fw unblock $ADDR_B 198.51.100.99 --json
+expect_eq "$(json_get "$OUT" '[(r["source"], r["comment"]) for r in d["removed"]]')" "[('$ADDR_B', 'lsec: feed')]" \
+	"only the listed address is removed, with its comment"
+expect_rc 0 "ping B->A passes once B is unblocked" in_b ping -c1 -W1 -q $ADDR_A
+before=$(ruleset in_a)
+expect_rc 0 "unblock --file --check" in_a "$LSEC" fw unblock --file "$T/many" --check --json
+expect_eq "$(json_get "$OUT" 'd["changed"], d["check"], len(d["removed"])')" "True True 2000" "--check: the 2000 left would go"
+expect_eq "$(ruleset in_a)" "$before" "unblock --check changed nothing"
+expect_rc 0 "unblock --file" in_a "$LSEC" fw unblock --file "$T/many" --json
+expect_eq "$(json_get "$OUT" 'len(d["removed"]), len({r["source"] for r in d["removed"]})')" "2000 2000" "2000 distinct removed"
+expect_rc 0 "list after" in_a "$LSEC" fw list --json
+expect_eq "$(json_get "$OUT" '[r["source"] for r in d["rules"]]')" "['192.0.2.77']" "only the single block is left"
+# a drop (set element on nft) and reject rules for one address go together
+expect_rc 0 "block --reject of a dropped address" in_a "$LSEC" fw block 192.0.2.77 --reject
+expect_rc 0 "unblock both kinds" in_a "$LSEC" fw unblock 192.0.2.77 --json
+expect_eq "$(json_get "$OUT" 'd["changed"], sorted(r["action"] for r in d["removed"])')" "True ['drop', 'reject', 'reject']" \
+	"unblock removes the drop and both rejects"
+expect_rc 0 "list empty" in_a "$LSEC" fw list --json
+expect_eq "$(json_get "$OUT" 'len(d["rules"])')" "0" "nothing left"
+
 # --- flush leaves others' rules alone ---
 if is_nft; then
 	in_a nft add table inet other

@@ -231,6 +231,10 @@ static void test_keyset_many(void **state)
 	k = s.v[0].k;
 	k.src[1] = 1;
 	assert_false(lsec_nf_keyset_has(&ks, &k));
+	assert_null(lsec_nf_keyset_get(&ks, &k));
+	/* get: the key stored first, not the one asked with */
+	k = s.v[42].k;
+	assert_ptr_equal(lsec_nf_keyset_get(&ks, &k), &s.v[42].k);
 	lsec_nf_keyset_free(&ks);
 	lsec_nf_ruleset_free(&s);
 }

@@ -100,6 +100,9 @@ struct lsec_nf_keyset {
 int lsec_nf_keyset_add(struct lsec_nf_keyset *s, const struct lsec_nf_key *k);
 bool lsec_nf_keyset_has(const struct lsec_nf_keyset *s,
 			const struct lsec_nf_key *k);
+/* The key stored equal to k (the first one added), or NULL. */
+const struct lsec_nf_key *lsec_nf_keyset_get(const struct lsec_nf_keyset *s,
+					     const struct lsec_nf_key *k);
 void lsec_nf_keyset_free(struct lsec_nf_keyset *s);
 
 /*
@@ -199,6 +202,14 @@ struct lsec_nf_backend_ops {
 		    struct lsec_nf_backend **ret, struct lsec_err *e);
 	/* lsec's rules in order (chain by chain), with counters. */
 	int (*list)(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
+		    struct lsec_err *e);
+	/* Optional: the plan of lsec_nf_plan_build against the current rules
+	 * without listing them all (a backend that keeps addresses in sets
+	 * looks up just the requested ones).  Returns 1 with *ret filled, 0
+	 * when it cannot (the caller lists and plans), or a negative errno.
+	 * A later apply() commits the plan. */
+	int (*plan)(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *present,
+		    const struct lsec_nf_ruleset *absent, struct lsec_nf_plan *ret,
 		    struct lsec_err *e);
 	/* Commit a plan: one commit per table and family; all or nothing. */
 	int (*apply)(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
