@@ -199,7 +199,6 @@ int cmd_sandbox_check(struct lsec_ctx *ctx)
 {
 	_cleanup_(policy_freep) struct lsec_sc_policy p = { 0 };
 	_cleanup_(filter_freep) struct lsec_sc_filter f = { 0 };
-	void *sctx[2] = { NULL, NULL };
 	char ab[32];
 	size_t i;
 	int r;
@@ -208,14 +207,10 @@ int cmd_sandbox_check(struct lsec_ctx *ctx)
 	r = lsec_sc_policy_load(&p, ctx->argv[0], &ctx->err);
 	if (r < 0)
 		return r;
-	r = lsec_sc_resolve(&p, &f, &ctx->err);
-	if (r < 0)
-		return r;
 	/* libseccomp may still refuse a combination: build it */
-	r = lsec_sc_build(&f, sctx, &ctx->err);
+	r = lsec_sc_resolve_loadable(&p, &f, &ctx->err);
 	if (r < 0)
 		return r;
-	lsec_sc_ctx_release(sctx);
 	if (ctx->json) {
 		cli_json_begin(ctx);
 		lsec_json_string(&ctx->j, "policy", ctx->argv[0]);
@@ -352,7 +347,6 @@ int cmd_sandbox_import(struct lsec_ctx *ctx)
 	const char *out = cli_opt(ctx, "output"), *caps = cli_opt(ctx, "caps");
 	_cleanup_free_ char **capv = NULL;
 	_cleanup_free_ char *text = NULL;
-	void *sctx[2] = { NULL, NULL };
 	size_t len = 0, i;
 	FILE *mem;
 	int r;
@@ -365,13 +359,9 @@ int cmd_sandbox_import(struct lsec_ctx *ctx)
 		free(capv[0]);
 	if (r < 0)
 		goto out;
-	r = lsec_sc_resolve(&imp.pol, &f, &ctx->err);
+	r = lsec_sc_resolve_loadable(&imp.pol, &f, &ctx->err);
 	if (r < 0)
 		goto out;
-	r = lsec_sc_build(&f, sctx, &ctx->err);
-	if (r < 0)
-		goto out;
-	lsec_sc_ctx_release(sctx);
 	mem = open_memstream(&text, &len);
 	if (!mem) {
 		r = -ENOMEM;

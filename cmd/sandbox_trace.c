@@ -146,7 +146,6 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 	_cleanup_(policy_freep) struct lsec_sc_policy p = { 0 };
 	_cleanup_(filter_freep) struct lsec_sc_filter f = { 0 };
 	_cleanup_free_ char *text = NULL;
-	void *sctx[2] = { NULL, NULL };
 	enum out_fmt fmt;
 	size_t len = 0;
 	bool changed = true;
@@ -179,14 +178,10 @@ int cmd_sandbox_trace(struct lsec_ctx *ctx)
 	r = lsec_sc_learn_policy(&l, &p, merge != NULL, &ctx->err);
 	if (r < 0)
 		return r;
-	r = lsec_sc_resolve(&p, &f, &ctx->err);
-	if (r < 0)
-		return r;
 	/* libseccomp must accept it as it will be loaded */
-	r = lsec_sc_build(&f, sctx, &ctx->err);
+	r = lsec_sc_resolve_loadable(&p, &f, &ctx->err);
 	if (r < 0)
 		return r;
-	lsec_sc_ctx_release(sctx);
 	r = render(&f, &l, fmt, ctx->argc ? ctx->argv : NULL, merge, &text, &len);
 	if (r < 0)
 		return lsec_err_set(&ctx->err, -r, "cannot write the policy: %s",

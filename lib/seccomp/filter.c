@@ -634,3 +634,18 @@ int lsec_sc_export(const struct lsec_sc_filter *f, enum lsec_sc_format fmt,
 	lsec_sc_ctx_release(ctx);
 	return nctx;
 }
+
+int lsec_sc_resolve_loadable(const struct lsec_sc_policy *p,
+			     struct lsec_sc_filter *f, struct lsec_err *e)
+{
+	void *ctx[2] = { NULL, NULL };
+	int r = lsec_sc_resolve(p, f, e);
+
+	if (r < 0)
+		return r;
+	r = lsec_sc_build(f, ctx, e);
+	if (r < 0)
+		return r;
+	lsec_sc_ctx_release(ctx);
+	return 0;
+}

@@ -175,6 +175,10 @@ struct lsec_sc_action lsec_sc_filter_action(const struct lsec_sc_filter *f,
 int lsec_sc_build(const struct lsec_sc_filter *f, void *ctx[2],
 		  struct lsec_err *e);
 void lsec_sc_ctx_release(void *ctx[2]);
+/* lsec_sc_resolve, then build and drop the libseccomp contexts: a policy
+ * that is written or reported as valid is one libseccomp will load. */
+int lsec_sc_resolve_loadable(const struct lsec_sc_policy *p,
+			     struct lsec_sc_filter *f, struct lsec_err *e);
 
 enum lsec_sc_format {
 	LSEC_SC_BPF,
