@@ -253,6 +253,25 @@ static void put_create(FILE *f, const char *set, bool v6, uint64_t timeout_ms)
 		(unsigned long long)((timeout_ms + 999) / 1000));
 }
 
+/* Open an ipset session on the list called name and say whether (and
+ * with which default timeout) it exists.  On failure nothing stays open. */
+static int open_list(struct ips *s, const char *name, bool *exists,
+		     uint64_t *timeout_ms, struct lsec_err *e)
+{
+	int r = lsec_bl_check_name(name, e);
+
+	if (r >= 0)
+		r = ips_open(s, e);
+	if (r < 0)
+		return r;
+	r = list_info(s, name, exists, timeout_ms);
+	if (r < 0) {
+		lsec_err_set(e, -r, "ipset: %s", s->err);
+		ips_close(s);
+	}
+	return r;
+}
+
 static int ipset_create(struct lsec_nf_backend *b, const char *name,
 			uint64_t timeout_ms, bool check,
 			struct lsec_bl_result *res, struct lsec_err *e)
@@ -266,16 +285,9 @@ static int ipset_create(struct lsec_nf_backend *b, const char *name,
 	int r, v6;
 
 	memset(res, 0, sizeof(*res));
-	r = lsec_bl_check_name(name, e);
-	if (r >= 0)
-		r = ips_open(&s, e);
+	r = open_list(&s, name, &exists, &t, e);
 	if (r < 0)
 		return r;
-	r = list_info(&s, name, &exists, &t);
-	if (r < 0) {
-		lsec_err_set(e, -r, "ipset: %s", s.err);
-		goto out;
-	}
 	res->changed = !exists;
 	if (check)
 		goto out;
@@ -318,16 +330,9 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	int r, v6;
 
 	memset(res, 0, sizeof(*res));
-	r = lsec_bl_check_name(name, e);
-	if (r >= 0)
-		r = ips_open(&s, e);
+	r = open_list(&s, name, &exists, &deft, e);
 	if (r < 0)
 		return r;
-	r = list_info(&s, name, &exists, &deft);
-	if (r < 0) {
-		r = lsec_err_set(e, -r, "ipset: %s", s.err);
-		goto out;
-	}
 	if (!exists) {
 		r = lsec_bl_missing(name, e);
 		goto out;
@@ -530,15 +535,12 @@ static int ipset_destroy(struct lsec_nf_backend *b, const char *name,
 	int r, v6;
 
 	memset(res, 0, sizeof(*res));
-	r = lsec_bl_check_name(name, e);
-	if (r >= 0)
-		r = ips_open(&s, e);
+	r = open_list(&s, name, &exists, &t, e);
 	if (r < 0)
 		return r;
-	r = list_info(&s, name, &exists, &t);
-	if (r < 0 || !exists) {
+	if (!exists) {
 		ips_close(&s);
-		return r < 0 ? lsec_err_set(e, -r, "ipset: %s", s.err) : 0;
+		return 0;
 	}
 	r = read_entries(&s, name, &cur, e);
 	res->removed = cur.n;
