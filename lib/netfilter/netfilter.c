@@ -4,6 +4,7 @@
 #include "lsec/nft.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,34 @@ void lsec_nf_key_init(struct lsec_nf_key *k, uint8_t family,
 	k->family = family;
 	k->chain = (uint8_t)chain;
 	k->verdict = (uint8_t)v;
+}
+
+bool lsec_nf_key_block_addr(const struct lsec_nf_key *k,
+			    struct lsec_inet_prefix *p, bool *dst)
+{
+	static const struct lsec_nf_key zero;
+	const size_t rest = offsetof(struct lsec_nf_key, sport);
+	bool d;
+
+	if (k->verdict != LSEC_NF_DROP || k->chain > LSEC_NF_FORWARD ||
+	    (k->family != 4 && k->family != 6) || !!k->src_len == !!k->dst_len)
+		return false;
+	d = k->dst_len > 0;
+	/* nothing else may be set (the unused side's address bytes are 0 by
+	 * lsec_nf_key_init) */
+	if (k->reject_tcp_reset || k->proto || k->dst_local ||
+	    memcmp(d ? k->src : k->dst, zero.src, 16) != 0 ||
+	    memcmp((const char *)k + rest, (const char *)&zero + rest,
+		   sizeof(*k) - rest) != 0)
+		return false;
+	if (p) {
+		p->family = k->family;
+		p->len = d ? k->dst_len : k->src_len;
+		memcpy(p->addr, d ? k->dst : k->src, 16);
+	}
+	if (dst)
+		*dst = d;
+	return true;
 }
 
 /* ---- rule sets ---- */

@@ -119,24 +119,13 @@ static void set_name(int idx, char *buf, size_t n)
 /* The set an address-only DROP rule lives in, or -1 for a real rule. */
 static int set_of_key(const struct lsec_nf_key *k)
 {
-	static const struct lsec_nf_key zero;
-	const size_t rest = offsetof(struct lsec_nf_key, sport);
-	int dst, full = k->family == 6 ? 128 : 32;
+	struct lsec_inet_prefix p;
+	bool dst;
 
-	if (k->verdict != LSEC_NF_DROP || k->chain > LSEC_NF_FORWARD ||
-	    (k->family != 4 && k->family != 6) ||
-	    !!k->src_len == !!k->dst_len)
-		return -1;
-	dst = k->dst_len > 0;
-	/* nothing else may be set (address bytes of the unused side are 0
-	 * by lsec_nf_key_init) */
-	if (k->reject_tcp_reset || k->proto || k->dst_local ||
-	    memcmp(dst ? k->src : k->dst, zero.src, 16) != 0 ||
-	    memcmp((const char *)k + rest, (const char *)&zero + rest,
-		   sizeof(*k) - rest) != 0)
+	if (!lsec_nf_key_block_addr(k, &p, &dst))
 		return -1;
 	return set_index(k->chain, dst, k->family == 6,
-			 (dst ? k->dst_len : k->src_len) < full);
+			 p.len < (k->family == 6 ? 128 : 32));
 }
 
 /* ---- the session ---- */
@@ -782,11 +771,7 @@ static int list_some(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 static const struct lsec_inet_prefix *key_prefix(const struct lsec_nf_key *k,
 						 struct lsec_inet_prefix *p)
 {
-	bool dst = k->dst_len > 0;
-
-	p->family = k->family;
-	p->len = dst ? k->dst_len : k->src_len;
-	memcpy(p->addr, dst ? k->dst : k->src, 16);
+	lsec_nf_key_block_addr(k, p, NULL);
 	return p;
 }
 

@@ -73,6 +73,47 @@ static void test_block_rules(void **state)
 	lsec_nf_ruleset_free(&s);
 }
 
+/* What the backends keep in sets: address-only DROPs, nothing else. */
+static void test_block_addr(void **state)
+{
+	struct lsec_inet_prefix a[] = { pfx("192.0.2.0/24") }, p;
+	struct lsec_nf_ruleset s = { 0 };
+	struct lsec_nf_key k;
+	bool dst = true;
+
+	(void)state;
+	assert_int_equal(lsec_nf_rules_block(a, 1, LSEC_NF_DIR_IN | LSEC_NF_DIR_OUT,
+					     false, false, "lsec", &s, NULL), 0);
+	assert_int_equal(s.n, 2);
+	assert_true(lsec_nf_key_block_addr(&s.v[0].k, &p, &dst));
+	assert_false(dst);
+	assert_int_equal(p.family, 4);
+	assert_int_equal(p.len, 24);
+	assert_memory_equal(p.addr, a[0].addr, 16);
+	assert_true(lsec_nf_key_block_addr(&s.v[1].k, &p, &dst));
+	assert_true(dst);
+	/* a port, a protocol, REJECT, both sides or nat: a rule of its own */
+	k = s.v[0].k;
+	k.dport.lo = k.dport.hi = 22;
+	assert_false(lsec_nf_key_block_addr(&k, NULL, NULL));
+	k = s.v[0].k;
+	k.proto = 6;
+	assert_false(lsec_nf_key_block_addr(&k, NULL, NULL));
+	k = s.v[0].k;
+	k.verdict = LSEC_NF_REJECT;
+	assert_false(lsec_nf_key_block_addr(&k, NULL, NULL));
+	k = s.v[0].k;
+	k.dst_len = 32;
+	assert_false(lsec_nf_key_block_addr(&k, NULL, NULL));
+	k = s.v[0].k;
+	k.chain = LSEC_NF_PREROUTING;
+	assert_false(lsec_nf_key_block_addr(&k, NULL, NULL));
+	k = s.v[0].k;
+	strcpy(k.in_iface, "eth0");
+	assert_false(lsec_nf_key_block_addr(&k, NULL, NULL));
+	lsec_nf_ruleset_free(&s);
+}
+
 static void test_port_rules(void **state)
 {
 	struct lsec_nf_ruleset s = { 0 };
@@ -303,7 +344,7 @@ int main(void)
 		cmocka_unit_test(test_block_rules),  cmocka_unit_test(test_port_rules),
 		cmocka_unit_test(test_forward_masq), cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_keyset_many),  cmocka_unit_test(test_comment),
-		cmocka_unit_test(test_file_lines),
+		cmocka_unit_test(test_file_lines),   cmocka_unit_test(test_block_addr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,11 @@ struct lsec_nf_rule {
 	char *comment; /* owned; "lsec" or "lsec: TEXT" */
 	uint64_t packets, bytes;
 	char *text;    /* owned, may be NULL: backend's rendering of OTHER rules */
+	/* No counter of its own (packets and bytes mean nothing): a set
+	 * element loaded in bulk (block --file), where a per-entry counter
+	 * would double the kernel's cost of the load.  Asked for in a plan's
+	 * adds, reported by list(). */
+	bool uncounted;
 };
 
 struct lsec_nf_ruleset {
@@ -114,6 +119,15 @@ int lsec_nf_plan_build(const struct lsec_nf_ruleset *current,
 		       const struct lsec_nf_ruleset *present,
 		       const struct lsec_nf_ruleset *absent,
 		       struct lsec_nf_plan *ret, struct lsec_err *e);
+
+/*
+ * An address-only DROP in filter INPUT, OUTPUT or FORWARD (what "lsec fw
+ * block" writes): the kind of rule a backend keeps as an element of a set
+ * instead of a rule of its own.  Fills *p with the address and *dst with
+ * its side (destination or source) when they are not NULL.
+ */
+bool lsec_nf_key_block_addr(const struct lsec_nf_key *k,
+			    struct lsec_inet_prefix *p, bool *dst);
 
 /* ---- names and rendering ---- */
 
