@@ -189,6 +189,17 @@ static int ips_one(struct ips *s, const char *cmd, const char **out)
 	return r == 0 ? 0 : -ips_errno(s->err);
 }
 
+int lsec_ipset_run(const char *text, struct lsec_err *e)
+{
+	struct ips s;
+	int r = ips_open(&s, e);
+
+	if (r >= 0)
+		r = ips_run(&s, text, NULL, e);
+	ips_close(&s);
+	return r;
+}
+
 #define set_name lsec_ipset_name
 
 /* ---- the lists ---- */
@@ -217,10 +228,9 @@ static int list_info(struct ips *s, const char *name, bool *exists,
 	return 0;
 }
 
-static int read_entry(const struct lsec_inet_prefix *p, uint64_t timeout_ms,
-		      void *userdata)
+static int read_entry(const struct lsec_ipset_entry *in, void *userdata)
 {
-	struct lsec_bl_entry en = { .p = *p, .expires_ms = timeout_ms };
+	struct lsec_bl_entry en = { .p = in->p, .expires_ms = in->timeout_ms };
 
 	return lsec_bl_entry_add(userdata, &en) < 0 ? -ENOMEM : 0;
 }
@@ -434,7 +444,7 @@ static int change(struct lsec_nf_backend *b, const char *name,
 		if (!nf)
 			continue;
 		set_name(name, v6, sname, sizeof(sname));
-		r = lsec_ipset_change(sname, v6, fam, nf, timeout_ms, add, true, e);
+		r = lsec_ipset_change(sname, v6, fam, NULL, nf, timeout_ms, add, true, e);
 	}
 out:
 	ips_close(&s);

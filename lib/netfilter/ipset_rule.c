@@ -119,27 +119,78 @@ static const char *entry_comment(const struct xtc *x, const void *ent)
 	return "";
 }
 
-/* Index of the set called name in the kernel (what xt_set stores). */
-static int set_index(const char *name, uint16_t *ret, struct lsec_err *e)
+/* An IP_SET_OP_* request on the ipset socket option, after the version
+ * handshake; req starts with {op, version}. */
+static int set_sockopt(void *req, socklen_t len, struct lsec_err *e)
 {
 	_cleanup_close_ int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	struct ip_set_req_version v = { .op = IP_SET_OP_VERSION };
-	struct ip_set_req_get_set g = { .op = IP_SET_OP_GET_BYNAME };
-	socklen_t len = sizeof(v);
+	socklen_t vlen = sizeof(v);
 
 	if (fd < 0)
 		return lsec_err_set(e, errno, "ipset: socket: %s", strerror(errno));
-	if (getsockopt(fd, SOL_IP, SO_IP_SET, &v, &len) < 0)
+	if (getsockopt(fd, SOL_IP, SO_IP_SET, &v, &vlen) < 0)
 		return lsec_err_set(e, errno, "ipset: version: %s", strerror(errno));
-	g.version = v.version;
+	((unsigned *)req)[1] = v.version;
+	if (getsockopt(fd, SOL_IP, SO_IP_SET, req, &len) < 0)
+		return lsec_err_set(e, errno, "ipset: %s", strerror(errno));
+	return 0;
+}
+
+int lsec_ipset_index(const char *name, uint16_t *ret, struct lsec_err *e)
+{
+	struct ip_set_req_get_set g = { .op = IP_SET_OP_GET_BYNAME };
+	int r;
+
 	snprintf(g.set.name, sizeof(g.set.name), "%s", name);
-	len = sizeof(g);
-	if (getsockopt(fd, SOL_IP, SO_IP_SET, &g, &len) < 0)
-		return lsec_err_set(e, errno, "ipset: set %s: %s", name, strerror(errno));
+	r = set_sockopt(&g, sizeof(g), e);
+	if (r < 0)
+		return r;
 	if (g.set.index == IPSET_INVALID_ID)
 		return lsec_err_set(e, ENOENT, "ipset: set %s does not exist", name);
 	*ret = g.set.index;
 	return 0;
+}
+
+int lsec_ipset_index_name(uint16_t idx, char *buf, size_t n)
+{
+	struct ip_set_req_get_set g = { .op = IP_SET_OP_GET_BYINDEX };
+	int r;
+
+	g.set.index = idx;
+	r = set_sockopt(&g, sizeof(g), NULL);
+	if (r < 0)
+		return r;
+	if (!g.set.name[0])
+		return -ENOENT;
+	snprintf(buf, n, "%.*s", IPSET_MAXNAMELEN, g.set.name);
+	return 0;
+}
+
+size_t lsec_xt_set_fill(void *data, uint16_t idx, bool dst)
+{
+	struct xt_set_info_match_v4 *si = data;
+
+	memset(si, 0, sizeof(*si));
+	si->match_set.index = idx;
+	si->match_set.dim = 1;
+	si->match_set.flags = dst ? 0 : IPSET_DIM_ONE_SRC;
+	si->packets.op = IPSET_COUNTER_NONE;
+	si->bytes.op = IPSET_COUNTER_NONE;
+	return sizeof(*si);
+}
+
+bool lsec_xt_set_get(const void *data, size_t len, uint16_t *idx, bool *dst)
+{
+	const struct xt_set_info_match_v4 *si = data;
+
+	if (len < sizeof(*si) || si->match_set.dim != 1 || si->flags ||
+	    (si->match_set.flags & ~IPSET_DIM_ONE_SRC) ||
+	    si->packets.op != IPSET_COUNTER_NONE || si->bytes.op != IPSET_COUNTER_NONE)
+		return false;
+	*idx = si->match_set.index;
+	*dst = !(si->match_set.flags & IPSET_DIM_ONE_SRC);
+	return true;
 }
 
 #define MATCH_SET_SIZE XT_ALIGN(sizeof(struct xt_entry_match) + \
@@ -160,17 +211,12 @@ static size_t build_entry(const struct xtc *x, char *buf, uint16_t set,
 	memset(buf, 0, 1024);
 	if (comment) {
 		struct xt_entry_match *m = (void *)(buf + off);
-		struct xt_set_info_match_v4 *si = (void *)m->data;
 		struct xt_comment_info *ci;
 
 		m->u.match_size = MATCH_SET_SIZE;
 		snprintf(m->u.user.name, sizeof(m->u.user.name), "set");
 		m->u.user.revision = 4;
-		si->match_set.index = set;
-		si->match_set.dim = 1;
-		si->match_set.flags = IPSET_DIM_ONE_SRC;
-		si->packets.op = IPSET_COUNTER_NONE;
-		si->bytes.op = IPSET_COUNTER_NONE;
+		lsec_xt_set_fill(m->data, set, false);
 		off += MATCH_SET_SIZE;
 		m = (void *)(buf + off);
 		m->u.match_size = MATCH_COMMENT_SIZE;
@@ -227,7 +273,7 @@ int lsec_ipset_rule_add(bool v6, const char *name, struct lsec_err *e)
 
 	lsec_ipset_name(name, v6, sname, sizeof(sname));
 	snprintf(comment, sizeof(comment), "lsec-blocklist %s", name);
-	r = set_index(sname, &idx, e);
+	r = lsec_ipset_index(sname, &idx, e);
 	if (r >= 0)
 		r = xtc_init(&x, v6, e);
 	if (r < 0)
@@ -354,66 +400,93 @@ void lsec_ipset_name(const char *name, bool v6, char *buf, size_t n)
 
 #define IPN_CHUNK 1024
 
+/* A request's header and its PROTOCOL and SETNAME attributes at req + off;
+ * returns the offset after them. */
+static size_t put_head(char *req, size_t off, int cmd, uint16_t flags,
+		       uint32_t seq, bool v6, const char *setname)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(req + off);
+	struct nfgenmsg *nfg = NLMSG_DATA(nlh);
+	uint8_t proto = IPSET_PROTOCOL;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | cmd;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	nfg->version = NFNETLINK_V0;
+	off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
+	off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+	return lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
+}
+
+/* One entry as IPSET_ATTR_DATA: address, prefix length, timeout, comment. */
+static size_t put_entry(char *req, size_t off, bool v6,
+			const struct lsec_inet_prefix *p, uint64_t timeout_ms,
+			const char *comment)
+{
+	size_t data = off, ip;
+	uint8_t cidr = p->len;
+
+	off = lsec_nl_put(req, off, IPSET_ATTR_DATA | NLA_F_NESTED, NULL, 0);
+	ip = off;
+	off = lsec_nl_put(req, off, IPSET_ATTR_IP | NLA_F_NESTED, NULL, 0);
+	off = lsec_nl_put(req, off,
+			  (v6 ? IPSET_ATTR_IPADDR_IPV6 : IPSET_ATTR_IPADDR_IPV4) |
+				  NLA_F_NET_BYTEORDER,
+			  p->addr, v6 ? 16 : 4);
+	lsec_nl_nest_end(req, ip, off);
+	off = lsec_nl_put(req, off, IPSET_ATTR_CIDR, &cidr, 1);
+	if (timeout_ms) {
+		uint32_t t = htobe32((uint32_t)((timeout_ms + 999) / 1000));
+
+		off = lsec_nl_put(req, off, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER,
+				  &t, 4);
+	}
+	if (comment)
+		off = lsec_nl_put(req, off, IPSET_ATTR_COMMENT, comment,
+				  strnlen(comment, IPSET_MAX_COMMENT_SIZE) + 1);
+	lsec_nl_nest_end(req, data, off);
+	return off;
+}
+
+/* Room for n entries of at most per bytes each, in messages of chunk. */
+static size_t req_size(size_t n, size_t per, size_t chunk)
+{
+	return 4096 + n * per + (n / chunk + 1) * 256;
+}
+
 int lsec_ipset_change(const char *setname, bool v6,
-		      const struct lsec_inet_prefix *const *v, size_t n,
+		      const struct lsec_inet_prefix *const *v,
+		      const char *const *comments, size_t n,
 		      uint64_t timeout_ms, bool add, bool exist,
 		      struct lsec_err *e)
 {
 	_cleanup_free_ char *req = NULL;
 	uint32_t seq = (uint32_t)time(NULL) << 4, first = seq, nmsg = 0;
-	size_t off = 0, i = 0, cap = 4096 + n * 64;
+	size_t off = 0, i = 0;
 	int err;
 
-	req = calloc(1, cap);
+	req = calloc(1, req_size(n, comments ? 64 + IPSET_MAX_COMMENT_SIZE + 4 : 64,
+				 IPN_CHUNK));
 	if (!req)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	while (i < n) {
-		struct nlmsghdr *nlh = (struct nlmsghdr *)(req + off);
-		struct nfgenmsg *nfg;
 		size_t start = off, adt, end = i + IPN_CHUNK < n ? i + IPN_CHUNK : n;
-		uint8_t proto = IPSET_PROTOCOL;
+		uint32_t lineno = 0; /* required with IPSET_ATTR_ADT */
 
-		nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | (add ? IPSET_CMD_ADD : IPSET_CMD_DEL);
 		/* NLM_F_EXCL: fail on an entry already there (or missing); ipset's
 		 * -exist is its absence */
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (exist ? 0 : NLM_F_EXCL);
-		nlh->nlmsg_seq = seq++;
-		nfg = NLMSG_DATA(nlh);
-		nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-		nfg->version = NFNETLINK_V0;
-		off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
-		off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
-		off = lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
-		{
-			uint32_t lineno = 0; /* required with IPSET_ATTR_ADT */
-
-			off = lsec_nl_put(req, off, IPSET_ATTR_LINENO, &lineno, 4);
-		}
+		off = put_head(req, off, add ? IPSET_CMD_ADD : IPSET_CMD_DEL,
+			       NLM_F_REQUEST | NLM_F_ACK | (exist ? 0 : NLM_F_EXCL),
+			       seq++, v6, setname);
+		off = lsec_nl_put(req, off, IPSET_ATTR_LINENO, &lineno, 4);
 		adt = off;
 		off = lsec_nl_put(req, off, IPSET_ATTR_ADT | NLA_F_NESTED, NULL, 0);
-		for (; i < end; i++) {
-			size_t data = off, ip;
-			uint8_t cidr = v[i]->len;
-
-			off = lsec_nl_put(req, off, IPSET_ATTR_DATA | NLA_F_NESTED, NULL, 0);
-			ip = off;
-			off = lsec_nl_put(req, off, IPSET_ATTR_IP | NLA_F_NESTED, NULL, 0);
-			off = lsec_nl_put(req, off,
-				       (v6 ? IPSET_ATTR_IPADDR_IPV6 : IPSET_ATTR_IPADDR_IPV4) |
-					       NLA_F_NET_BYTEORDER,
-				       v[i]->addr, v6 ? 16 : 4);
-			lsec_nl_nest_end(req, ip, off);
-			off = lsec_nl_put(req, off, IPSET_ATTR_CIDR, &cidr, 1);
-			if (add && timeout_ms) {
-				uint32_t t = htobe32((uint32_t)((timeout_ms + 999) / 1000));
-
-				off = lsec_nl_put(req, off, IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER,
-					       &t, 4);
-			}
-			lsec_nl_nest_end(req, data, off);
-		}
+		for (; i < end; i++)
+			off = put_entry(req, off, v6, v[i], add ? timeout_ms : 0,
+					add && comments ? comments[i] : NULL);
 		lsec_nl_nest_end(req, adt, off);
-		nlh->nlmsg_len = (uint32_t)(off - start);
+		((struct nlmsghdr *)(req + start))->nlmsg_len = (uint32_t)(off - start);
 		nmsg++;
 	}
 	err = lsec_nl_acked(req, off, first, nmsg);
@@ -428,12 +501,68 @@ int lsec_ipset_change(const char *setname, bool v6,
 	return 0;
 }
 
+#define TEST_CHUNK 512
+
+int lsec_ipset_test(const char *setname, bool v6,
+		    const struct lsec_inet_prefix *const *v, size_t n,
+		    bool *present, struct lsec_err *e)
+{
+	_cleanup_free_ char *req = calloc(1, req_size(TEST_CHUNK, 128, 1));
+	int errs[TEST_CHUNK];
+	size_t i = 0, k;
+
+	if (!req)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	/* a TEST carries one entry: a chunk of requests per round trip */
+	while (i < n) {
+		size_t off = 0, m = n - i < TEST_CHUNK ? n - i : TEST_CHUNK;
+		uint32_t seq = ((uint32_t)time(NULL) << 12) + (uint32_t)i;
+		int r;
+
+		for (k = 0; k < m; k++) {
+			size_t start = off;
+
+			off = put_head(req, off, IPSET_CMD_TEST,
+				       NLM_F_REQUEST | NLM_F_ACK, seq + (uint32_t)k,
+				       v6, setname);
+			off = put_entry(req, off, v6, v[i + k], 0, NULL);
+			((struct nlmsghdr *)(req + start))->nlmsg_len =
+				(uint32_t)(off - start);
+		}
+		r = lsec_nl_acked_each(req, off, seq, (uint32_t)m, errs);
+		if (r < 0)
+			return lsec_err_set(e, -r, "ipset %s: test: %s", setname,
+					    strerror(-r));
+		for (k = 0; k < m; k++) {
+			if (errs[k] && errs[k] != -IPSET_ERR_EXIST)
+				return lsec_err_set(e, errs[k] > -4096 ? -errs[k] : EIO,
+						    "ipset %s: test: %s", setname,
+						    errs[k] > -4096 ? strerror(-errs[k])
+								    : "failed");
+			present[i + k] = errs[k] == 0;
+		}
+		i += m;
+	}
+	return 0;
+}
+
+static uint64_t get_be64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	if (lsec_nla_len(a) < 8)
+		return 0;
+	memcpy(&v, lsec_nla_data(a), 8);
+	return be64toh(v);
+}
+
 static int ipn_entry(const struct nlattr *data, bool v6, lsec_ipset_entry_fn fn,
 		     void *userdata)
 {
-	struct lsec_inet_prefix p = { .family = v6 ? 6 : 4, .len = v6 ? 128 : 32 };
+	struct lsec_ipset_entry en = { .p = { .family = v6 ? 6 : 4,
+					      .len = v6 ? 128 : 32 } };
+	char comment[IPSET_MAX_COMMENT_SIZE + 1] = "";
 	const struct nlattr *a, *b;
-	uint64_t timeout_ms = 0;
 	int rem = lsec_nla_len(data), r2;
 	bool ip = false;
 
@@ -443,25 +572,36 @@ static int ipn_entry(const struct nlattr *data, bool v6, lsec_ipset_entry_fn fn,
 			r2 = lsec_nla_len(a);
 			for (b = lsec_nla_data(a); lsec_nla_ok(b, r2); b = lsec_nla_next(b, &r2))
 				if (lsec_nla_len(b) == (v6 ? 16 : 4)) {
-					memcpy(p.addr, lsec_nla_data(b), v6 ? 16 : 4);
+					memcpy(en.p.addr, lsec_nla_data(b), v6 ? 16 : 4);
 					ip = true;
 				}
 			break;
 		case IPSET_ATTR_CIDR:
 			if (lsec_nla_len(a) >= 1)
-				p.len = *(const uint8_t *)lsec_nla_data(a);
+				en.p.len = *(const uint8_t *)lsec_nla_data(a);
 			break;
 		case IPSET_ATTR_TIMEOUT:
 			if (lsec_nla_len(a) >= 4) {
 				uint32_t t;
 
 				memcpy(&t, lsec_nla_data(a), 4);
-				timeout_ms = (uint64_t)be32toh(t) * 1000;
+				en.timeout_ms = (uint64_t)be32toh(t) * 1000;
 			}
+			break;
+		case IPSET_ATTR_PACKETS:
+			en.packets = get_be64(a);
+			break;
+		case IPSET_ATTR_BYTES:
+			en.bytes = get_be64(a);
+			break;
+		case IPSET_ATTR_COMMENT:
+			snprintf(comment, sizeof(comment), "%.*s", lsec_nla_len(a),
+				 (const char *)lsec_nla_data(a));
 			break;
 		}
 	}
-	return ip ? fn(&p, timeout_ms, userdata) : 0;
+	en.comment = comment;
+	return ip ? fn(&en, userdata) : 0;
 }
 
 struct read_ctx {
@@ -495,26 +635,16 @@ int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
 		    void *userdata)
 {
 	char req[256] __attribute__((aligned(8))) = { 0 };
-	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
 	struct read_ctx c = { v6, fn, userdata };
-	struct nfgenmsg *nfg;
-	uint8_t proto = IPSET_PROTOCOL;
 	uint32_t seq = (uint32_t)time(NULL);
 	size_t off;
 	int r;
 
 	if (strlen(setname) >= IPSET_MAXNAMELEN)
 		return -EINVAL;
-	nlh->nlmsg_type = (NFNL_SUBSYS_IPSET << 8) | IPSET_CMD_LIST;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	nfg = NLMSG_DATA(nlh);
-	nfg->nfgen_family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	nfg->version = NFNETLINK_V0;
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
-	off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
-	off = lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
-	nlh->nlmsg_len = (uint32_t)off;
+	off = put_head(req, 0, IPSET_CMD_LIST, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+		       seq, v6, setname);
+	((struct nlmsghdr *)req)->nlmsg_len = (uint32_t)off;
 	r = lsec_nl_dump(req, off, seq, read_msg, &c);
 	/* ipset's own codes (IPSET_ERR_*, from 4096): the set is not there */
 	return r <= -4096 ? -ENOENT : r;

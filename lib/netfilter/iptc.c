@@ -26,13 +26,18 @@
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_set.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 #include <linux/netfilter_ipv6/ip6t_REJECT.h>
 #include <nftables/libnftables.h>
 
+#include "ipset_int.h"
+#include "iptc_int.h"
 #include "lsec/cleanup.h"
 #include "lsec/util.h"
+
+#define NSETS LSEC_IPTC_NSETS
 
 /* ---- one interface over libiptc and libip6tc ---- */
 
@@ -140,6 +145,8 @@ struct tbl {
 struct lsec_nf_backend {
 	int lockfd;
 	struct tbl t[2][2]; /* [family][filter, nat] */
+	struct lsec_iptc_sets sets; /* the block sets (iptc_set.c) */
+	bool set_rule[NSETS];       /* ... and their rules seen by list() */
 };
 
 static void tbl_drop(struct lsec_nf_backend *b, int fi, int ti)
@@ -288,9 +295,16 @@ static void set_ports(__u16 pts[2], const struct lsec_port_range *p)
 	pts[1] = p->lo ? p->hi : 0xffff;
 }
 
-/* Build the entry for a rule (or for the jump to chain `jump` when set). */
-static size_t encode(const struct lsec_nf_rule *r, const char *jump,
-		     unsigned char *buf)
+/* The set match of a set's rule: kernel index and direction. */
+struct setm {
+	uint16_t index;
+	bool dst;
+};
+
+/* Build the entry for a rule (or for the jump to chain `jump` when set),
+ * with the set match sm first when given. */
+static size_t encode_ext(const struct lsec_nf_rule *r, const char *jump,
+			 const struct setm *sm, unsigned char *buf)
 {
 	const struct lsec_nf_key *k = &r->k;
 	int fi = fam_index(k->family);
@@ -328,6 +342,10 @@ static size_t encode(const struct lsec_nf_rule *r, const char *jump,
 		target_offset = &e->target_offset;
 		next_offset = &e->next_offset;
 	}
+	if (sm)
+		lsec_xt_set_fill(eb_match(&b, "set", 4,
+					  sizeof(struct xt_set_info_match_v4)),
+				 sm->index, sm->dst);
 	if (k->proto == 6 && (k->sport.lo || k->dport.lo)) {
 		struct xt_tcp *t = eb_match(&b, "tcp", 0, sizeof(*t));
 
@@ -389,6 +407,75 @@ static size_t encode(const struct lsec_nf_rule *r, const char *jump,
 	}
 	*next_offset = (__u16)b.len;
 	return b.len;
+}
+
+static size_t encode(const struct lsec_nf_rule *r, const char *jump,
+		     unsigned char *buf)
+{
+	return encode_ext(r, jump, NULL, buf);
+}
+
+/* The entry of set s's rule:
+ *   -m set --match-set SET src|dst -m comment --comment lsec-set -j DROP */
+static size_t encode_set_rule(int s, uint16_t index, unsigned char *buf)
+{
+	struct lsec_nf_rule r = { .comment = (char *)LSEC_IPTC_SET_COMMENT };
+	struct setm sm = { index, lsec_iptc_set_dst(s) };
+
+	lsec_nf_key_init(&r.k, lsec_iptc_set_v6(s) ? 6 : 4,
+			 (enum lsec_nf_chain)lsec_iptc_set_chain(s), LSEC_NF_DROP);
+	return encode_ext(&r, NULL, &sm, buf);
+}
+
+/* Which of lsec's block sets (of chain c) the rule at ent is the rule of,
+ * or -1: nothing but the set match and the comment "lsec-set", DROP. */
+static int set_rule_of(const struct lsec_iptc_sets *sets, int fi,
+		       enum lsec_nf_chain c, const void *ent, const char *target)
+{
+	const unsigned char *base = ent;
+	const struct xt_entry_match *m;
+	size_t off = tc_of(fi)->entry_size;
+	unsigned short toff;
+	uint16_t idx;
+	bool dst;
+	int s;
+
+	if (!sets || !streq(target, IPTC_LABEL_DROP))
+		return -1;
+	if (fi == 0) {
+		static const struct ipt_ip zero;
+		const struct ipt_entry *e = ent;
+
+		if (memcmp(&e->ip, &zero, sizeof(zero)) != 0)
+			return -1;
+		toff = e->target_offset;
+	} else {
+		static const struct ip6t_ip6 zero;
+		const struct ip6t_entry *e = ent;
+
+		if (memcmp(&e->ipv6, &zero, sizeof(zero)) != 0)
+			return -1;
+		toff = e->target_offset;
+	}
+	m = (const void *)(base + off);
+	if (off + sizeof(*m) > toff || m->u.match_size < sizeof(*m) ||
+	    off + m->u.match_size > toff || !streq(m->u.user.name, "set") ||
+	    m->u.user.revision != 4 ||
+	    !lsec_xt_set_get(m->data, m->u.match_size - sizeof(*m), &idx, &dst))
+		return -1;
+	off += m->u.match_size;
+	m = (const void *)(base + off);
+	if (off + sizeof(*m) > toff || m->u.match_size < sizeof(*m) ||
+	    off + m->u.match_size != toff || !streq(m->u.user.name, "comment") ||
+	    strncmp(((const struct xt_comment_info *)m->data)->comment,
+		    LSEC_IPTC_SET_COMMENT, XT_MAX_COMMENT_LEN) != 0)
+		return -1;
+	for (s = 0; s < NSETS; s++)
+		if (sets->exists[s] && sets->index[s] == idx &&
+		    lsec_iptc_set_chain(s) == (int)c &&
+		    lsec_iptc_set_v6(s) == (fi == 1) && lsec_iptc_set_dst(s) == dst)
+			return s;
+	return -1;
 }
 
 /* ---- decoding ---- */
@@ -564,8 +651,11 @@ static bool decode(int fi, const void *ent, const char *target,
 	return true;
 }
 
-/* Read one chain's rules into out (foreign ones as LSEC_NF_OTHER). */
+/* Read one chain's rules into out (foreign ones as LSEC_NF_OTHER); the
+ * rules of lsec's block sets are left out (their entries stand for them)
+ * and marked in set_rule (when not NULL). */
 static int read_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
+		      const struct lsec_iptc_sets *sets, bool *set_rule,
 		      struct lsec_nf_ruleset *out, struct lsec_err *e)
 {
 	const struct tc *tc = tc_of(fi);
@@ -573,6 +663,7 @@ static int read_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
 	char comment[LSEC_NF_COMMENT_MAX];
 	const void *ent;
 	unsigned pos = 0;
+	int q;
 
 	if (!tc->is_chain(name, h))
 		return 0;
@@ -583,6 +674,12 @@ static int read_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
 		lsec_nf_key_init(&r.k, fi ? 6 : 4, c, LSEC_NF_OTHER);
 		if (decode(fi, ent, tc->get_target(ent, h), &r, comment)) {
 			r.comment = comment[0] ? comment : NULL;
+		} else if ((q = set_rule_of(sets, fi, c, ent,
+					    tc->get_target(ent, h))) >= 0) {
+			if (set_rule)
+				set_rule[q] = true;
+			pos++;
+			continue;
 		} else {
 			uint64_t pk = r.packets, by = r.bytes;
 
@@ -607,11 +704,21 @@ static bool table_missing(const struct tbl *t)
 	return t->tried && !t->h && t->err != EPERM && t->err != EACCES;
 }
 
-static int iptc_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
-		     struct lsec_err *e)
-{
-	int fi, c, r;
+/* The block sets of family fi and chain c, in order. */
+#define for_sets_of(s, fi, c)                                                 \
+	for (s = 0; s < NSETS; s++)                                           \
+		if (lsec_iptc_set_chain(s) == (int)(c) &&                     \
+		    lsec_iptc_set_v6(s) == ((fi) == 1))
 
+/* Chain by chain: the entries of its block sets (whose rules come first),
+ * then its rules; only_rules leaves the entries out. */
+static int list_all(struct lsec_nf_backend *b, bool only_rules,
+		    struct lsec_nf_ruleset *out, struct lsec_err *e)
+{
+	int fi, c, r, s;
+
+	lsec_iptc_sets_probe(&b->sets);
+	memset(b->set_rule, 0, sizeof(b->set_rule));
 	for (fi = 0; fi < 2; fi++)
 		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++) {
 			int ti = tbl_index(c);
@@ -622,12 +729,25 @@ static int iptc_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 					continue; /* e.g. no IPv6: nothing of ours */
 				return -e->code;
 			}
-			r = read_chain(fi, h, c, out, e);
+			for_sets_of(s, fi, c) {
+				if (!b->sets.exists[s] || only_rules)
+					continue;
+				r = lsec_iptc_set_rules(s, out, NULL, e);
+				if (r < 0)
+					return r;
+			}
+			r = read_chain(fi, h, c, &b->sets, b->set_rule, out, e);
 			if (r < 0)
 				return r;
 		}
 	lsec_err_clear(e);
 	return 0;
+}
+
+static int iptc_list(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
+		     struct lsec_err *e)
+{
+	return list_all(b, false, out, e);
 }
 
 /* ---- changing a table ---- */
@@ -681,12 +801,12 @@ static int hook_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
 		*created = true;
 	}
 	if (find_jumps(fi, h, hook, l, pos, 1) > 0)
-		return 0;
+		return *created;
 	lsec_nf_key_init(&jr.k, fi ? 6 : 4, c, LSEC_NF_OTHER);
 	encode(&jr, l, ent);
 	if (!tc->insert(hook, ent, 0, h))
 		return tc_fail(fi, "cannot insert the jump to", l, e);
-	return 0;
+	return 1;
 }
 
 static int unhook_chain(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
@@ -725,6 +845,7 @@ static int delete_rules(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
 	const void *ent;
 	unsigned i = 0;
 	label_t l;
+	int ndel;
 
 	label(l, lsec_nf_chain_name(c));
 	if (!tc->is_chain(l, h))
@@ -747,10 +868,11 @@ static int delete_rules(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
 		}
 		pos[n++] = i;
 	}
+	ndel = (int)n;
 	while (n > 0)
 		if (!tc->delete_num(l, pos[--n], h))
 			return tc_fail(fi, "cannot delete a rule from", l, e);
-	return 0;
+	return ndel;
 }
 
 /* A test hook: LSEC_NF_FAIL_COMMIT=6/filter makes that commit fail, so the
@@ -785,7 +907,7 @@ static bool verify_table(struct lsec_nf_backend *b, int fi, int ti,
 	h = tbl_get(b, fi, ti, &e);
 	for (c = 0; h && c < LSEC_NF_CHAIN_MAX && ok; c++)
 		if (tbl_index(c) == ti)
-			ok = read_chain(fi, h, c, &now, &e) >= 0;
+			ok = read_chain(fi, h, c, &b->sets, NULL, &now, &e) >= 0;
 	for (i = 0; ok && i < now.n; i++) {
 		now.v[i].packets = now.v[i].bytes = 0;
 		ok = lsec_nf_keyset_add(&have, &now.v[i].k) >= 0;
@@ -803,6 +925,70 @@ static bool verify_table(struct lsec_nf_backend *b, int fi, int ti,
 	return h && ok;
 }
 
+/* The rules of the block sets, for apply_table: want[s] insert set s's rule
+ * at the top of its chain when missing (made[s] says it was), drop[s]
+ * remove it. */
+struct setrules {
+	const struct lsec_iptc_sets *sets;
+	const bool *want, *drop; /* [NSETS], may be NULL */
+	bool *made;              /* [NSETS], may be NULL */
+};
+
+/* Does sr want a set rule in chain c (or, with drops, remove one)? */
+static bool setrules_in(const struct setrules *sr, int fi, enum lsec_nf_chain c,
+			bool drops)
+{
+	int s;
+
+	if (!sr)
+		return false;
+	for_sets_of(s, fi, c)
+		if ((sr->want && sr->want[s]) || (drops && sr->drop && sr->drop[s]))
+			return true;
+	return false;
+}
+
+/* Insert or remove the set rules of chain c as sr says; returns how many
+ * changed. */
+static int set_rules(int fi, struct xtc_handle *h, enum lsec_nf_chain c,
+		     const struct setrules *sr, struct lsec_err *e)
+{
+	const struct tc *tc = tc_of(fi);
+	unsigned char ent[ENTRY_MAX];
+	int s, n = 0;
+	label_t l;
+
+	label(l, lsec_nf_chain_name(c));
+	if (!tc->is_chain(l, h))
+		return 0;
+	for_sets_of(s, fi, c) {
+		const void *x;
+		unsigned pos = 0;
+		bool found = false;
+
+		if (!(sr->want && sr->want[s]) && !(sr->drop && sr->drop[s]))
+			continue;
+		for (x = tc->first_rule(l, h); x; x = tc->next_rule(x, h), pos++)
+			if (set_rule_of(sr->sets, fi, c, x, tc->get_target(x, h)) == s) {
+				found = true;
+				break;
+			}
+		if (sr->drop && sr->drop[s] && found) {
+			if (!tc->delete_num(l, pos, h))
+				return tc_fail(fi, "cannot delete a set's rule from", l, e);
+			n++;
+		} else if (sr->want && sr->want[s] && !found && sr->sets->exists[s]) {
+			encode_set_rule(s, sr->sets->index[s], ent);
+			if (!tc->insert(l, ent, 0, h))
+				return tc_fail(fi, "cannot insert a set's rule in", l, e);
+			if (sr->made)
+				sr->made[s] = true;
+			n++;
+		}
+	}
+	return n;
+}
+
 /* Commits refused with EAGAIN are redone this often on a fresh snapshot. */
 #define COMMIT_ATTEMPTS 50
 
@@ -810,14 +996,17 @@ static bool verify_table(struct lsec_nf_backend *b, int fi, int ti,
  * Apply the part of (del, add) that falls in one family and table, in one
  * commit.  created[] records chains this call created (for a roll-back);
  * with remove_chains set, those chains are unhooked and removed instead;
- * with rehook set, those chains get their jump back if it is missing.
+ * with rehook set, those chains get their jump back if it is missing; sr
+ * (may be NULL): the block sets' rules.  A table where nothing changed is
+ * not committed.
  */
 static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 		       const struct lsec_nf_ruleset *del,
 		       const struct lsec_nf_ruleset *add,
 		       bool created[LSEC_NF_CHAIN_MAX],
 		       const bool remove_chains[LSEC_NF_CHAIN_MAX],
-		       const bool rehook[LSEC_NF_CHAIN_MAX], struct lsec_err *e)
+		       const bool rehook[LSEC_NF_CHAIN_MAX],
+		       const struct setrules *sr, struct lsec_err *e)
 {
 	const struct tc *tc = tc_of(fi);
 	uint8_t fam = fi ? 6 : 4;
@@ -825,7 +1014,7 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 	unsigned char ent[ENTRY_MAX];
 	bool dels[LSEC_NF_CHAIN_MAX] = { 0 }, adds[LSEC_NF_CHAIN_MAX] = { 0 };
 	unsigned seed = (unsigned)getpid();
-	int attempt, c, r = 0;
+	int attempt, c, r = 0, changes;
 	size_t i;
 
 	for (i = 0; i < del->n; i++)
@@ -856,20 +1045,26 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 			break;
 		}
 		r = 0;
+		changes = 0;
 		for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++) {
+			bool want = setrules_in(sr, fi, c, true);
+
 			if (tbl_index(c) != ti)
 				continue;
 			if (dels[c])
-				r = delete_rules(fi, h, c, &gone, e);
-			if (r >= 0 && (adds[c] || (rehook && rehook[c]))) {
+				changes += r = delete_rules(fi, h, c, &gone, e);
+			if (r >= 0 && (adds[c] || (rehook && rehook[c]) ||
+				       setrules_in(sr, fi, c, false))) {
 				bool made;
 
-				r = hook_chain(fi, h, c, &made, e);
+				changes += r = hook_chain(fi, h, c, &made, e);
 				if (created && made)
 					created[c] = true;
 			}
+			if (r >= 0 && want)
+				changes += r = set_rules(fi, h, c, sr, e);
 			if (r >= 0 && remove_chains && remove_chains[c])
-				r = unhook_chain(fi, h, c, e);
+				changes += r = unhook_chain(fi, h, c, e);
 		}
 		for (i = 0; i < add->n && r >= 0; i++) {
 			const struct lsec_nf_rule *ar = &add->v[i];
@@ -881,6 +1076,7 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 			encode(ar, NULL, ent);
 			if (!tc->append(l, ent, h))
 				r = tc_fail(fi, "cannot append a rule to", l, e);
+			changes++;
 		}
 		if (r < 0)
 			break;
@@ -891,7 +1087,7 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 					 table_names[ti]);
 			break;
 		}
-		if (tc->commit(h)) {
+		if (!changes || tc->commit(h)) {
 			r = 0;
 			tbl_drop(b, fi, ti); /* a fresh snapshot next time */
 			break;
@@ -918,6 +1114,8 @@ static int apply_table(struct lsec_nf_backend *b, int fi, int ti,
 			     fi ? "ip6tables" : "iptables", table_names[ti]);
 		if (created)
 			memset(created, 0, LSEC_NF_CHAIN_MAX * sizeof(bool));
+		if (sr && sr->made)
+			memset(sr->made, 0, NSETS * sizeof(bool));
 	}
 	lsec_nf_keyset_free(&gone);
 	if (r < 0)
@@ -939,54 +1137,352 @@ static bool plan_touches(const struct lsec_nf_plan *p, int fi, int ti)
 	return false;
 }
 
-static int iptc_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
-		      struct lsec_err *e)
+static void err_append(struct lsec_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void err_append(struct lsec_err *e, const char *fmt, ...)
+{
+	size_t l = strlen(e->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg + l, sizeof(e->msg) - l, fmt, ap);
+	va_end(ap);
+}
+
+/* Commit the rules of a plan, with the rules of the block sets in want
+ * (may be NULL) made where missing: all tables or none.  filter[fi]: that
+ * family's filter table is part of the change even when no rule of it
+ * changes (its set entries do; a commit that fails there undoes them). */
+static int apply_rules(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
+		       const bool *want, const bool filter[2], struct lsec_err *e)
 {
 	bool created[4][LSEC_NF_CHAIN_MAX] = { { 0 } };
-	bool done[4] = { 0 };
-	int k, r = 0;
+	bool made[4][NSETS] = { { 0 } };
+	bool done[4] = { 0 }, touch[4] = { 0 };
+	int k, s, r = 0;
 
+	for (k = 0; k < 4; k++)
+		touch[k] = plan_touches(p, k / 2, k % 2);
+	for (s = 0; want && s < NSETS; s++)
+		touch[lsec_iptc_set_v6(s) * 2] |= want[s];
+	for (k = 0; filter && k < 2; k++)
+		touch[k * 2] |= filter[k];
 	/* Every table the plan touches must exist before anything changes. */
 	for (k = 0; k < 4; k++)
-		if (plan_touches(p, k / 2, k % 2) && !tbl_get(b, k / 2, k % 2, e))
+		if (touch[k] && !tbl_get(b, k / 2, k % 2, e))
 			return -e->code;
 	for (k = 0; k < 4 && r >= 0; k++) {
-		if (!plan_touches(p, k / 2, k % 2))
+		struct setrules sr = { &b->sets, want, NULL, made[k] };
+
+		if (!touch[k])
 			continue;
 		r = apply_table(b, k / 2, k % 2, &p->del, &p->add, created[k],
-				NULL, NULL, e);
+				NULL, NULL, want ? &sr : NULL, e);
 		if (r >= 0)
 			done[k] = true;
 	}
 	if (r < 0) {
-		/* Roll back what was committed: the inverse plan. */
+		/* Roll back what was committed: the inverse plan, and the
+		 * set rules that were made go again. */
 		struct lsec_err e2 = { 0 };
 		bool failed = false;
 
-		for (k = 3; k >= 0; k--)
+		for (k = 3; k >= 0; k--) {
+			struct setrules sr = { &b->sets, NULL, made[k], NULL };
+
 			if (done[k] && apply_table(b, k / 2, k % 2, &p->add,
 						   &p->del, NULL, created[k],
-						   NULL, &e2) < 0)
+						   NULL, &sr, &e2) < 0)
 				failed = true;
-		if (failed) {
-			size_t l = strlen(e->msg);
+		}
+		if (failed)
+			err_append(e, "; rolling back failed too: %.300s", e2.msg);
+		else if (done[0] || done[1] || done[2] || done[3])
+			err_append(e, " (the tables already committed were rolled back)");
+	}
+	return r;
+}
 
-			snprintf(e->msg + l, sizeof(e->msg) - l,
-				 "; rolling back failed too: %.300s", e2.msg);
-		} else if (done[0] || done[1] || done[2] || done[3]) {
-			size_t l = strlen(e->msg);
+/* Up to this many addresses are tested one by one; for more, a dump of the
+ * set is cheaper (plan() leaves them to the caller's list()). */
+#define PLAN_TESTS_MAX 4096
 
-			snprintf(e->msg + l, sizeof(e->msg) - l,
-				 " (the tables already committed were rolled back)");
+/* A plan split: the rules that stay rules (rp, borrowed) and the block
+ * set entries to delete and add, per set. */
+struct split {
+	struct lsec_nf_plan rp;
+	const struct lsec_nf_rule **v[2][NSETS]; /* [del, add][set] */
+	size_t n[2][NSETS];
+	bool any;
+};
+
+static void split_free(struct split *sp)
+{
+	int t, s;
+
+	free(sp->rp.del.v);
+	free(sp->rp.add.v);
+	for (t = 0; t < 2; t++)
+		for (s = 0; s < NSETS; s++)
+			free(sp->v[t][s]);
+}
+
+static int split_plan(const struct lsec_nf_plan *p, struct split *sp,
+		      struct lsec_err *e)
+{
+	const struct lsec_nf_ruleset *part[2] = { &p->del, &p->add };
+	struct lsec_nf_ruleset *rpart[2] = { &sp->rp.del, &sp->rp.add };
+	size_t i;
+	int t, s;
+
+	memset(sp, 0, sizeof(*sp));
+	for (t = 0; t < 2; t++) {
+		rpart[t]->v = malloc((part[t]->n ? part[t]->n : 1) * sizeof(*rpart[t]->v));
+		if (!rpart[t]->v)
+			return lsec_err_set(e, ENOMEM, "out of memory");
+		for (i = 0; i < part[t]->n; i++) {
+			const struct lsec_nf_rule *r = &part[t]->v[i];
+
+			s = lsec_iptc_set_of_key(&r->k);
+			if (s < 0) {
+				rpart[t]->v[rpart[t]->n++] = *r;
+				continue;
+			}
+			if (!sp->v[t][s]) {
+				sp->v[t][s] = malloc(part[t]->n * sizeof(*sp->v[t][s]));
+				if (!sp->v[t][s])
+					return lsec_err_set(e, ENOMEM, "out of memory");
+			}
+			sp->v[t][s][sp->n[t][s]++] = r;
+			sp->any = true;
 		}
 	}
+	return 0;
+}
+
+/* Which rules of v (all of set s) are entries of set s: tested one by one,
+ * or, for many, looked up in a dump of the set. */
+static int set_has(int s, const struct lsec_nf_rule *const *v, size_t n,
+		   bool *in, struct lsec_err *e)
+{
+	struct lsec_nf_ruleset all = { 0 };
+	struct lsec_nf_keyset ks = { 0 };
+	size_t i;
+	int r;
+
+	if (n <= PLAN_TESTS_MAX)
+		return lsec_iptc_set_test(s, v, n, in, e);
+	r = lsec_iptc_set_rules(s, &all, NULL, e);
+	for (i = 0; i < all.n && r >= 0; i++)
+		if (lsec_nf_keyset_add(&ks, &all.v[i].k) < 0)
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+	for (i = 0; i < n && r >= 0; i++)
+		in[i] = lsec_nf_keyset_has(&ks, &v[i]->k);
+	lsec_nf_keyset_free(&ks);
+	lsec_nf_ruleset_free(&all);
+	return r;
+}
+
+/*
+ * The block rules to delete are set entries, rules (what an older lsec
+ * wrote: one DROP per address) or, rarely, both: the entries are what the
+ * sets hold (tested), the rules what the chains hold; each goes its way.
+ */
+static int split_dels(struct lsec_nf_backend *b, struct split *sp,
+		      struct lsec_err *e)
+{
+	struct lsec_nf_ruleset now = { 0 };
+	struct lsec_nf_keyset rules = { 0 };
+	bool fam[2] = { 0 };
+	int s, fi, c, r = 0;
+	size_t i, k;
+
+	for (s = 0; s < NSETS; s++)
+		fam[lsec_iptc_set_v6(s)] |= sp->n[0][s] > 0;
+	for (fi = 0; fi < 2 && r >= 0; fi++) {
+		struct xtc_handle *h;
+
+		if (!fam[fi])
+			continue;
+		h = tbl_get(b, fi, 0, e);
+		for (c = 0; c < LSEC_NF_CHAIN_MAX && r >= 0; c++)
+			if (!h)
+				r = -e->code;
+			else if (tbl_index(c) == 0)
+				r = read_chain(fi, h, c, &b->sets, NULL, &now, e);
+	}
+	for (i = 0; i < now.n && r >= 0; i++)
+		if (lsec_nf_keyset_add(&rules, &now.v[i].k) < 0)
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+	for (s = 0; s < NSETS && r >= 0; s++) {
+		_cleanup_free_ bool *in = calloc(sp->n[0][s] + 1, sizeof(*in));
+
+		if (!in) {
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+			break;
+		}
+		if (b->sets.exists[s])
+			r = set_has(s, sp->v[0][s], sp->n[0][s], in, e);
+		for (i = k = 0; i < sp->n[0][s] && r >= 0; i++) {
+			if (lsec_nf_keyset_has(&rules, &sp->v[0][s][i]->k))
+				sp->rp.del.v[sp->rp.del.n++] = *sp->v[0][s][i];
+			if (in[i])
+				sp->v[0][s][k++] = sp->v[0][s][i];
+		}
+		sp->n[0][s] = k;
+	}
+	lsec_nf_keyset_free(&rules);
+	lsec_nf_ruleset_free(&now);
+	return r;
+}
+
+/* Change the set entries of sp: deletions, then adds; back with undo
+ * (what a committed change did is undone). */
+static int change_sets(const struct split *sp, bool undo, bool done[2][NSETS],
+		       struct lsec_err *e)
+{
+	int t, s, r = 0;
+
+	for (t = 0; t < 2 && r >= 0; t++)
+		for (s = 0; s < NSETS && r >= 0; s++) {
+			if (!sp->n[t][s] || (undo && !done[t][s]))
+				continue;
+			r = lsec_iptc_set_change(s, sp->v[t][s], sp->n[t][s],
+						 undo ? t == 0 : t == 1, e);
+			if (r >= 0 && !undo)
+				done[t][s] = true;
+		}
+	return r;
+}
+
+/*
+ * Only blocks to add (lsec fw block): the plan of lsec_nf_plan_build
+ * without reading the sets -- the requested addresses are tested, the
+ * chains (small, but they may hold an older lsec's per-address rules)
+ * read.  Anything else: 0, the caller lists.
+ */
+static int iptc_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *present,
+		     const struct lsec_nf_ruleset *absent, struct lsec_nf_plan *ret,
+		     struct lsec_err *e)
+{
+	struct lsec_nf_plan req = { 0 };
+	struct lsec_nf_ruleset cur = { 0 };
+	struct split sp;
+	bool fam[2] = { 0 };
+	int r, s, fi, c;
+	size_t i;
+
+	if ((absent && absent->n) || !present || !present->n ||
+	    present->n > PLAN_TESTS_MAX)
+		return 0;
+	req.add = *present;
+	for (i = 0; i < present->n; i++) {
+		if (lsec_nf_key_block_addr(&present->v[i].k, NULL, NULL) == false)
+			return 0;
+		fam[present->v[i].k.family == 6] = true;
+	}
+	r = split_plan(&req, &sp, e);
+	lsec_iptc_sets_probe(&b->sets);
+	for (fi = 0; fi < 2 && r >= 0; fi++) {
+		struct xtc_handle *h = fam[fi] ? tbl_get(b, fi, 0, e) : NULL;
+
+		if (!h && fam[fi] && !table_missing(&b->t[fi][0]))
+			r = -e->code;
+		for (c = 0; h && c < LSEC_NF_CHAIN_MAX && r >= 0; c++)
+			if (tbl_index(c) == 0)
+				r = read_chain(fi, h, c, &b->sets, NULL, &cur, e);
+	}
+	for (s = 0; s < NSETS && r >= 0; s++) {
+		_cleanup_free_ bool *in = calloc(sp.n[1][s] + 1, sizeof(*in));
+
+		if (!in) {
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+			break;
+		}
+		if (!b->sets.exists[s])
+			continue;
+		r = lsec_iptc_set_test(s, sp.v[1][s], sp.n[1][s], in, e);
+		for (i = 0; i < sp.n[1][s] && r >= 0; i++) {
+			struct lsec_nf_rule x = { .k = sp.v[1][s][i]->k,
+						  .comment = (char *)LSEC_NF_TAG };
+
+			if (in[i] && lsec_nf_ruleset_add(&cur, &x) < 0)
+				r = lsec_err_set(e, ENOMEM, "out of memory");
+		}
+	}
+	if (r >= 0)
+		r = lsec_nf_plan_build(&cur, present, absent, ret, e);
+	split_free(&sp);
+	lsec_nf_ruleset_free(&cur);
+	return r < 0 ? r : 1;
+}
+
+/*
+ * Block rules become set entries, over netlink, before the rest of the plan
+ * goes through libiptc (the sets must exist before a rule can match them);
+ * if a commit fails, the set entries are changed back and sets made for
+ * this plan destroyed again.
+ */
+static int iptc_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
+		      struct lsec_err *e)
+{
+	struct split sp;
+	bool want[NSETS] = { 0 }, made[NSETS] = { 0 }, done[2][NSETS] = { { 0 } };
+	bool filter[2] = { 0 };
+	struct lsec_err e2 = { 0 };
+	int r, s, fi;
+
+	r = split_plan(p, &sp, e);
+	if (r >= 0 && !sp.any) {
+		r = apply_rules(b, p, NULL, NULL, e);
+		goto out;
+	}
+	if (r >= 0)
+		r = lsec_iptc_sets_available(e);
+	for (fi = 0; fi < 2 && r >= 0; fi++)
+		if (!tbl_get(b, fi, 0, e) && !table_missing(&b->t[fi][0]))
+			r = -e->code;
+	if (r < 0)
+		goto out;
+	lsec_iptc_sets_probe(&b->sets);
+	for (s = 0; s < NSETS; s++) {
+		want[s] = sp.n[1][s] > 0;
+		if (want[s] && !tbl_get(b, lsec_iptc_set_v6(s), 0, e)) {
+			r = -e->code;
+			goto out;
+		}
+	}
+	r = split_dels(b, &sp, e);
+	if (r >= 0)
+		r = lsec_iptc_sets_create(&b->sets, want, made, e);
+	if (r >= 0)
+		r = change_sets(&sp, false, done, e);
+	for (s = 0; s < NSETS; s++)
+		filter[lsec_iptc_set_v6(s)] |= sp.n[0][s] || sp.n[1][s];
+	if (r >= 0)
+		r = apply_rules(b, &sp.rp, want, filter, e);
+	if (r < 0) {
+		if (change_sets(&sp, true, done, &e2) < 0 ||
+		    lsec_iptc_sets_destroy(&b->sets, made, &e2) < 0)
+			err_append(e, "; rolling back the ipsets failed too: %.300s",
+				   e2.msg);
+		else
+			for (s = 0; s < NSETS; s++)
+				if (done[0][s] || done[1][s] || made[s]) {
+					err_append(e, " (the ipset entries were "
+						      "rolled back)");
+					break;
+				}
+	}
+out:
+	split_free(&sp);
 	return r;
 }
 
 static int iptc_flush(struct lsec_nf_backend *b, bool check,
 		      struct lsec_nf_ruleset *removed, struct lsec_err *e)
 {
-	int fi, ti, c, r, count = 0;
+	int fi, ti, c, r, s, count = 0, sets = 0;
 
 	r = iptc_list(b, removed, e);
 	if (r < 0)
@@ -1016,12 +1512,22 @@ static int iptc_flush(struct lsec_nf_backend *b, bool check,
 			}
 			if (!any || check)
 				continue;
-			r = apply_table(b, fi, ti, &none, &none, NULL, rm, NULL, e);
+			r = apply_table(b, fi, ti, &none, &none, NULL, rm, NULL, NULL, e);
 			if (r < 0)
 				return r;
 		}
+	/* the block sets, now that no rule of lsec's chains refers to them
+	 * (only lsec's: the named blocklists' sets have other names) */
+	for (s = 0; s < NSETS; s++)
+		sets += b->sets.exists[s];
+	if (sets && !check) {
+		r = lsec_iptc_sets_destroy(&b->sets, b->sets.exists, e);
+		if (r < 0)
+			return r;
+	}
 	lsec_err_clear(e);
-	return count;
+	/* chains; sets left without chains still make a change */
+	return count ? count : sets;
 }
 
 /* Chains of ours that hold rules but lost their jump (iptables -F INPUT). */
@@ -1058,7 +1564,7 @@ static int iptc_repair(struct lsec_nf_backend *b, bool check,
 			}
 			if (!any || check)
 				continue;
-			r = apply_table(b, fi, ti, &none, &none, NULL, NULL, need, e);
+			r = apply_table(b, fi, ti, &none, &none, NULL, NULL, need, NULL, e);
 			if (r < 0)
 				return r;
 		}
@@ -1112,10 +1618,12 @@ static void nft_survey(struct lsec_nf_status *st)
 static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 		       struct lsec_err *e)
 {
-	bool forwards = false, ufw = false, docker = false;
-	int fi, c;
+	bool forwards = false, ufw = false, docker = false, rule[NSETS] = { 0 };
+	size_t entries[NSETS] = { 0 };
+	int fi, c, s, r;
 
 	memset(st, 0, sizeof(*st));
+	lsec_iptc_sets_probe(&b->sets);
 	st->backend = lsec_nf_iptc_ops.name;
 	st->ip_forward[0] = lsec_nf_forwarding(4);
 	st->ip_forward[1] = lsec_nf_forwarding(6);
@@ -1137,14 +1645,29 @@ static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 			}
 			if (ti == 0)
 				fs->available = true;
+			/* a block set's entries count as rules of its chain */
+			for_sets_of(s, fi, c) {
+				if (!b->sets.exists[s])
+					continue;
+				r = lsec_iptc_set_count(s, &entries[s], e);
+				if (r < 0)
+					return r;
+				fs->rules[c] += (unsigned)entries[s];
+			}
 			if (!tc->is_chain(name, h))
 				continue;
 			fs->chain[c] = true;
 			fs->hooked[c] = find_jumps(fi, h, lsec_nf_hook_name(c),
 						   name, &pos, 1) > 0;
 			for (ent = tc->first_rule(name, h); ent;
-			     ent = tc->next_rule(ent, h))
-				fs->rules[c]++;
+			     ent = tc->next_rule(ent, h)) {
+				s = set_rule_of(&b->sets, fi, c, ent,
+						tc->get_target(ent, h));
+				if (s >= 0)
+					rule[s] = true;
+				else
+					fs->rules[c]++;
+			}
 			if (c == LSEC_NF_PREROUTING && fs->rules[c] &&
 			    !st->ip_forward[fi])
 				forwards = true;
@@ -1169,6 +1692,17 @@ static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 				warn(st, "%s %s %s exists but %s does not jump to it",
 				     fi ? "IPv6" : "IPv4", lsec_nf_table_name(c),
 				     lsec_nf_chain_name(c), lsec_nf_hook_name(c));
+	for (s = 0; s < NSETS; s++)
+		if (entries[s] && !rule[s]) {
+			char name[LSEC_IPSET_NAMELEN];
+
+			lsec_iptc_set_name(s, name, sizeof(name));
+			warn(st, "ipset %s holds %zu blocked address(es) but %s %s "
+				 "has no rule matching it: they are not blocked "
+				 "(lsec fw flush, then block them again)",
+			     name, entries[s], lsec_iptc_set_v6(s) ? "IPv6" : "IPv4",
+			     lsec_nf_chain_name(lsec_iptc_set_chain(s)));
+		}
 	if (forwards)
 		warn(st, "port forwards exist but forwarding is off "
 			 "(sysctl net.ipv4.ip_forward / "
@@ -1186,6 +1720,7 @@ const struct lsec_nf_backend_ops lsec_nf_iptc_ops = {
 	.name = "legacy",
 	.open = iptc_open,
 	.list = iptc_list,
+	.plan = iptc_plan,
 	.apply = iptc_apply,
 	.flush = iptc_flush,
 	.repair = iptc_repair,

@@ -111,6 +111,12 @@ int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
 
 int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
 {
+	return lsec_nl_acked_each(req, len, first, n, NULL);
+}
+
+int lsec_nl_acked_each(const char *req, size_t len, uint32_t first, uint32_t n,
+		       int *errs)
+{
 	_cleanup_close_ int fd = nl_socket(len);
 	_cleanup_free_ char *buf = NULL;
 	uint32_t acked = 0;
@@ -124,7 +130,8 @@ int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
 	buf = malloc(RECV_BUF);
 	if (!buf)
 		return -ENOMEM;
-	while (acked < n && !err) {
+	/* with errs, every ack is awaited: one error does not end the rest */
+	while (acked < n && (errs || !err)) {
 		ssize_t rn = recv(fd, buf, RECV_BUF, 0);
 		const struct nlmsghdr *h;
 		int left;
@@ -137,11 +144,16 @@ int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
 		left = (int)rn;
 		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
 		     h = NLMSG_NEXT(h, left)) {
+			int e;
+
 			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first ||
 			    h->nlmsg_seq >= first + n)
 				continue;
-			if (((const struct nlmsgerr *)NLMSG_DATA(h))->error && !err)
-				err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+			e = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (errs)
+				errs[h->nlmsg_seq - first] = e;
+			else if (e && !err)
+				err = e;
 			acked++;
 		}
 	}

@@ -48,5 +48,9 @@ int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
  * possibly inside a batch) at once and wait for their acks.  Returns 0 or
  * the first error. */
 int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n);
+/* The same, every request's answer in errs[seq - first] (0 or -errno, the
+ * kernel's own codes as is); returns 0 or a transport error. */
+int lsec_nl_acked_each(const char *req, size_t len, uint32_t first, uint32_t n,
+		       int *errs);
 
 #endif
