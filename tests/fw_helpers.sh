@@ -90,8 +90,17 @@ fw_save() {
 	fi
 }
 
-# rules_in RUNNER: number of rules (nft: rules and set elements) of the
-# backend, for "nothing changed" checks.
+# block_sets RUNNER: the legacy backend's block ipsets (lsec-input-src4,
+# ...) as `ipset save` lines, without counters or hash seeds, sorted.
+block_sets() {
+	command -v ipset >/dev/null || return 0
+	$1 ipset save 2>/dev/null | grep -E '^(create|add) lsec-(input|output|forward)-' |
+		sed -e 's/ packets [0-9]* bytes [0-9]*//' -e 's/ initval 0x[0-9a-f]*//' | sort
+}
+
+# rules_in RUNNER: number of rules (nft: rules and set elements; legacy:
+# rules and entries of the block ipsets) of the backend, for "nothing
+# changed" checks.
 rules_in() {
 	local runner=$1
 	if is_nft; then
@@ -100,11 +109,13 @@ import json, sys
 d = json.load(sys.stdin)["nftables"]
 print(sum(1 for o in d if "rule" in o) + sum(len(o["set"].get("elem", [])) for o in d if "set" in o))'
 	else
-		{ $runner iptables-legacy-save; $runner ip6tables-legacy-save; } | grep -c '^-A'
+		{ $runner iptables-legacy-save; $runner ip6tables-legacy-save; block_sets "$runner"; } |
+			grep -c '^-A\|^add '
 	fi
 }
 
-# ruleset RUNNER: the ruleset without counters, timestamps or expiry times.
+# ruleset RUNNER: the ruleset without counters, timestamps or expiry times
+# (legacy: with the block ipsets).
 ruleset() {
 	local runner=$1
 	if is_nft; then
@@ -112,6 +123,7 @@ ruleset() {
 			-e 's/ expires [0-9a-z]*//g'
 	else
 		{ $runner iptables-legacy-save; $runner ip6tables-legacy-save; } | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+		block_sets "$runner"
 	fi
 }
 

@@ -63,7 +63,7 @@ expect_rc 0 "migrate --to nft" fw migrate --to nft --json
 expect_eq "$(json_get "$OUT" 'd["changed"], d["from"], d["to"], d["blocklist_entries"]')" "True legacy nft 2" "rules and lists moved"
 expect_rc 1 "B->A still dropped (nft)" in_b ping -c1 -W1 -q $ADDR_A
 expect_no_match 'LSEC' "$(in_a iptables-legacy-save; in_a ip6tables-legacy-save)" "legacy rules removed"
-expect_no_match 'lsec-feed' "$(in_a ipset list -name)" "legacy ipsets removed"
+expect_no_match 'lsec-feed|lsec-input' "$(in_a ipset list -name)" "legacy ipsets (blocklist and block sets) removed"
 expect_rc 0 "list on nft" fw list --backend nft --json
 expect_eq "$(json_get "$OUT" '[r["source"] for r in d["rules"]]')" "['$ADDR_B']" "the block is in nf_tables"
 expect_rc 0 "blocklist on nft" fw blocklist list feed --backend nft --json
@@ -75,7 +75,11 @@ expect_rc 0 "nft writes now allowed" fw allow 22/tcp --backend nft -q
 expect_rc 1 "and legacy ones refused" fw deny 23/tcp --backend legacy
 expect_rc 0 "migrate back --to legacy" fw migrate --to legacy --json
 expect_eq "$(json_get "$OUT" 'd["rules"], d["blocklists"]')" "3 1" "block, allow (2 families) and the list moved back"
-expect_match 'LSEC-INPUT -s 10.200.0.2/32' "$(in_a iptables-legacy-save)" "the block is in the legacy tables"
+expect_match '^-A LSEC-INPUT -m set --match-set lsec-input-src4 src ' "$(in_a iptables-legacy-save)" \
+	"the legacy tables match lsec's block set"
+expect_match '^10\.200\.0\.2 ' "$(in_a ipset list lsec-input-src4)" "the block is an entry of the set"
+expect_rc 0 "list on legacy" fw list --backend legacy --json
+expect_match "'$ADDR_B'" "$(json_get "$OUT" '[r["source"] for r in d["rules"]]')" "legacy lists the block as a rule"
 expect_no_match 'lsec' "$(in_a nft list tables)" "nothing left in nf_tables"
 expect_rc 1 "B->A still dropped (legacy)" in_b ping -c1 -W1 -q $ADDR_A
 expect_rc 2 "migrate --to auto" fw migrate --to auto

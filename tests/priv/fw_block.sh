@@ -22,8 +22,13 @@ if is_nft; then
 	expect_match 'ip saddr @input_src4 counter packets [0-9]+ bytes [0-9]+ drop' "$(fw_save in_a)" \
 		"the address is an element of lsec's set, matched by one rule"
 else
-	expect_match '^-A INPUT -m comment --comment lsec -j LSEC-INPUT$' "$(in_a iptables-legacy-save)" \
-		"single tagged jump from INPUT"
+	save=$(in_a iptables-legacy-save)
+	expect_match '^-A INPUT -m comment --comment lsec -j LSEC-INPUT$' "$save" "single tagged jump from INPUT"
+	expect_match '^-A LSEC-INPUT -m set --match-set lsec-input-src4 src -m comment --comment lsec-set -j DROP$' \
+		"$save" "the address is matched by lsec's set rule"
+	expect_no_match "^-A LSEC-INPUT -s $ADDR_B" "$save" "no per-address rule"
+	expect_match "^$ADDR_B packets [0-9]+ bytes [0-9]+\$" "$(in_a ipset list lsec-input-src4)" \
+		"the address is an entry of lsec's ipset, with counters"
 fi
 n=$(rules_in in_a)
 
@@ -92,7 +97,9 @@ expect_rc 0 "IPv4 unaffected by the IPv6 block" in_b ping -c1 -W1 -q $ADDR_A
 if is_nft; then
 	expect_match 'elements = \{ fd00:200::2' "$(in_a nft list set inet lsec_block input_src6)" "address in the IPv6 set"
 else
-	expect_match '^-A LSEC-INPUT -s fd00:200::2/128' "$(in_a ip6tables-legacy-save)" "rule in ip6tables"
+	expect_match '^-A LSEC-INPUT -m set --match-set lsec-input-src6 src ' "$(in_a ip6tables-legacy-save)" \
+		"ip6tables matches the IPv6 set"
+	expect_match '^fd00:200::2 ' "$(in_a ipset list lsec-input-src6)" "address in the IPv6 ipset"
 fi
 expect_rc 0 "unblock IPv6 peer" in_a "$LSEC" fw unblock $ADDR6_B
 expect_rc 0 "ping6 works again" in_b ping -6 -c1 -W1 -q $ADDR6_A
@@ -152,6 +159,12 @@ if is_nft; then
 else
 	in_a iptables-legacy -w -A INPUT -s 192.0.2.200 -j DROP
 	in_a iptables-legacy -w -N OTHER
+	if command -v ipset >/dev/null; then
+		in_a ipset create other hash:ip
+		in_a ipset add other 192.0.2.201
+		expect_rc 0 "a named blocklist before flush" in_a "$LSEC" fw blocklist create keep
+		expect_rc 0 "with an entry" in_a "$LSEC" fw blocklist add keep 192.0.2.202
+	fi
 fi
 expect_rc 0 "block before flush" in_a "$LSEC" fw block 192.0.2.1 2001:db8::1 --both --comment "to flush"
 expect_rc 0 "flush" in_a "$LSEC" fw flush --json
@@ -163,6 +176,17 @@ else
 	expect_no_match 'LSEC' "$(in_a iptables-legacy-save; in_a ip6tables-legacy-save)" "no lsec chain or jump left"
 	expect_match '^-A INPUT -s 192.0.2.200/32 -j DROP$' "$(in_a iptables-legacy-save)" "others' rule kept"
 	expect_match '^:OTHER' "$(in_a iptables-legacy-save)" "others' chain kept"
+	if command -v ipset >/dev/null; then
+		sets=$(in_a ipset list -name)
+		expect_no_match '^lsec-(input|output|forward)-' "$sets" "lsec's block sets destroyed"
+		expect_match '^other$' "$sets" "a foreign ipset kept"
+		expect_match '^192\.0\.2\.201$' "$(in_a ipset list other)" "with its entry"
+		expect_match '^lsec-keep-4$' "$sets" "the named blocklist's set kept"
+		expect_match '^192\.0\.2\.202$' "$(in_a ipset list lsec-keep-4)" "with its entry"
+		expect_match 'LSEC-BLOCKLIST' "$(in_a iptables-legacy-save)" "and its rule"
+		in_a "$LSEC" fw blocklist flush keep
+		in_a ipset destroy other
+	fi
 fi
 expect_rc 0 "flush again" in_a "$LSEC" fw flush --json
 expect_eq "$(jchanged "$OUT")" "False" "second flush: changed false"

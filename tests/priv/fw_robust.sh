@@ -28,29 +28,38 @@ bad=0
 for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
 expect_eq "$bad" "0" "every concurrent writer succeeded"
 save=$(iptables-legacy-save)
-expect_eq "$(grep -c '^-A LSEC-INPUT -s 10\.' <<<"$save")" "200" "no lsec rule lost (200)"
+# blocked addresses are entries of lsec's ipset (matched by one rule)
+expect_eq "$(ipset list lsec-input-src4 | grep -c '^10\.')" "200" "no lsec block lost (200)"
+expect_eq "$(grep -c '^-A LSEC-INPUT -m set --match-set lsec-input-src4 src' <<<"$save")" "1" \
+	"exactly one rule matches the set"
 expect_eq "$(grep -c '^-A INPUT -s 172\.16\.' <<<"$save")" "80" "no iptables rule lost (80)"
 expect_eq "$(grep -c '^-A INPUT .*-j LSEC-INPUT' <<<"$save")" "1" "exactly one jump to LSEC-INPUT"
 
-# --- a writer that ignores the lock: lsec redoes commits refused (EAGAIN) ---
+# --- a writer that ignores the lock: lsec redoes commits refused (EAGAIN)
+# (REJECT blocks: rules, not set entries, so each one is a table commit) ---
 "$LSEC_PROGS/iptc_nolock_append" 150 >"$T/eagain" &
 writer=$!
 bad=0
-for w in $(seq 1 20); do "$LSEC" fw block "10.99.$w.1" "10.99.$w.2" --wait -q || bad=$((bad + 1)); done
+for w in $(seq 1 20); do "$LSEC" fw block "10.99.$w.1" "10.99.$w.2" --reject --wait -q || bad=$((bad + 1)); done
 wait $writer || bad=$((bad + 1))
 expect_eq "$bad" "0" "lsec and the lock-ignoring writer both succeeded"
 save=$(iptables-legacy-save)
-expect_eq "$(grep -c '^-A LSEC-INPUT -s 10\.99\.' <<<"$save")" "40" "no lsec rule lost to the lock-ignoring writer"
+expect_eq "$(grep -c '^-A LSEC-INPUT -s 10\.99\.' <<<"$save")" "80" "no lsec rule lost to the lock-ignoring writer"
 "$LSEC" fw unblock 10.99.{1..20}.{1,2} -q
 expect_eq "$(grep -c '^-A INPUT -s 172\.17\.' <<<"$save")" "150" "no rule of the lock-ignoring writer lost"
 echo "# the lock-ignoring writer met EAGAIN $(cat "$T/eagain") time(s)"
 for i in $(seq 0 149); do echo "-D INPUT -s 172.17.$((i / 256)).$((i % 256))/32 -j DROP"; done >"$T/del"
 (echo '*filter'; cat "$T/del"; echo COMMIT) | iptables-legacy-restore --noflush
 
-# --- save/restore round trip ---
+# --- save/restore round trip (the set rule included) ---
+"$LSEC" fw allow 22/tcp -q
 iptables-legacy-save >"$T/saved"
+iptables-legacy -w -F && iptables-legacy -w -X
 expect_rc 0 "iptables-legacy-restore accepts a save with lsec's rules" iptables-legacy-restore "$T/saved"
-expect_eq "$(iptables-legacy-save | grep -c '^-A LSEC-INPUT')" "200" "all rules back after restore"
+expect_eq "$(iptables-legacy-save | grep -c '^-A LSEC-INPUT')" "2" "the set rule and the allow back after restore"
+expect_rc 0 "list after restore" "$LSEC" fw list --json
+expect_eq "$(grep -o '"source":"10\.[0-9.]*"' <<<"$OUT" | wc -l)" "200" "the 200 blocks listed after restore"
+expect_no_match '"action":"other"' "$OUT" "the restored set rule is lsec's, not a foreign rule"
 expect_rc 0 "block after restore" "$LSEC" fw block --file "$T/list3" --json
 expect_eq "$(jchanged "$OUT")" "False" "restored rules are recognised as lsec's"
 "$LSEC" fw flush -q
@@ -65,7 +74,7 @@ expect_match 'xtables lock.*--wait' "$ERR" "says who holds the lock and suggests
 expect_rc 1 "--wait=0.5s gives up" "$LSEC" fw block 192.0.2.1 --wait=500ms
 expect_rc 0 "--wait waits for the holder" "$LSEC" fw block 192.0.2.1 --wait
 wait $holder
-expect_match '^-A LSEC-INPUT -s 192.0.2.1/32' "$(iptables-legacy-save)" "rule added after waiting"
+expect_match '^192\.0\.2\.1 ' "$(ipset list lsec-input-src4)" "block added after waiting"
 "$LSEC" fw flush -q
 
 # --- all or nothing across families: IPv6 commit fails, IPv4 rolled back ---
