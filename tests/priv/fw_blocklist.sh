@@ -93,7 +93,8 @@ expect_rc 1 "B->A dropped (B in the new feed)" in_b ping -c1 -W1 -q $ADDR_A
 expect_rc 0 "replace again" bl add bad --file "$T/feed2" --replace --json
 expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "same feed: no change"
 
-# --- removal ---
+# --- removal (legacy: lsec fw block's own sets are no blocklist and stay) ---
+is_legacy && in_a "$LSEC" fw block 192.0.2.99 -q
 expect_rc 0 "flush the list" bl flush bad --json
 expect_eq "$(json_get "$OUT" 'd["changed"], d["removed"]')" "True 3" "flush removes the list"
 expect_rc 0 "B->A passes after flush" in_b ping -c1 -W1 -q $ADDR_A
@@ -106,5 +107,8 @@ if is_nft; then
 else
 	expect_no_match 'lsec-bad' "$(in_a ipset list -name)" "its ipsets are gone"
 	expect_no_match 'LSEC-BLOCKLIST' "$(in_a iptables-legacy-save)" "its chain and jumps are gone"
+	expect_match '^192\.0\.2\.99 ' "$(in_a ipset list lsec-input-src4)" "lsec fw block's set is left alone"
+	expect_match '^-A LSEC-INPUT -m set --match-set lsec-input-src4 ' "$(in_a iptables-legacy-save)" "and its rule"
+	in_a "$LSEC" fw flush -q
 fi
 finish
