@@ -42,6 +42,9 @@ struct lsec_ipset_entry {
 	uint64_t timeout_ms, packets, bytes;
 	const char *comment;
 };
+/* Does the kernel speak ipset's netlink protocol (loading ip_set if it
+ * can)?  0 or a negative errno. */
+int lsec_ipset_protocol(void);
 /* Every entry of a set, over netlink (-ENOENT: no such set). */
 typedef int (*lsec_ipset_entry_fn)(const struct lsec_ipset_entry *en,
 				   void *userdata);

@@ -416,6 +416,8 @@ static size_t put_head(char *req, size_t off, int cmd, uint16_t flags,
 	nfg->version = NFNETLINK_V0;
 	off += NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg));
 	off = lsec_nl_put(req, off, IPSET_ATTR_PROTOCOL, &proto, 1);
+	if (!*setname)
+		return off;
 	return lsec_nl_put(req, off, IPSET_ATTR_SETNAME, setname, strlen(setname) + 1);
 }
 
@@ -544,6 +546,18 @@ int lsec_ipset_test(const char *setname, bool v6,
 		i += m;
 	}
 	return 0;
+}
+
+int lsec_ipset_protocol(void)
+{
+	char req[128] __attribute__((aligned(8))) = { 0 };
+	uint32_t seq = (uint32_t)time(NULL);
+	size_t off;
+
+	off = put_head(req, 0, IPSET_CMD_PROTOCOL, NLM_F_REQUEST | NLM_F_ACK, seq,
+		       false, "");
+	((struct nlmsghdr *)req)->nlmsg_len = (uint32_t)off;
+	return lsec_nl_acked(req, off, seq, 1);
 }
 
 static uint64_t get_be64(const struct nlattr *a)

@@ -72,15 +72,9 @@ static int count_entry(const struct lsec_ipset_entry *en, void *userdata)
 
 int lsec_iptc_sets_available(struct lsec_err *e)
 {
-	char name[LSEC_IPSET_NAMELEN];
-	size_t n = 0;
-	int r;
+	int r = lsec_ipset_protocol();
 
-	/* a netlink request loads ip_set if it can be loaded; a set that
-	 * does not exist is an answer too */
-	lsec_iptc_set_name(0, name, sizeof(name));
-	r = lsec_ipset_read(name, false, count_entry, &n);
-	if (r >= 0 || r == -ENOENT)
+	if (r >= 0)
 		return 0;
 	if (r == -EPERM || r == -EACCES)
 		return lsec_err_set(e, EPERM, "ipset: permission denied (run as "
