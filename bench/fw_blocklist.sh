@@ -10,8 +10,8 @@
 #      backend), iptables-legacy-restore and iptables-nft-restore of one DROP
 #      rule per address, ipset restore + one rule, nft -f with a set.
 # 2. Adding one address to a 100,000-entry list (5 in a row, per add): lsec
-#    fw blocklist add (per backend), lsec fw block (nft), ipset add, nft add
-#    element.
+#    fw blocklist add (per backend), lsec fw block (per backend), ipset add,
+#    nft add element.
 # 3. Idempotent re-run of the 100,000-address load: changed false, time.
 # 4. Per-packet cost with 100,000 blocked (none matching) vs empty: a UDP
 #    echo between two namespaces over a veth pair, microseconds per round
@@ -74,7 +74,7 @@ for N in 10000 100000; do
 	R[lsec_block_nft_$N]=$(med "" "LSEC_FW_BACKEND=nft \$LSEC fw block --file $W/a$N -q" \
 		"nft list set inet lsec_block input_src4 | grep -q 100.64.0.1")
 	R[lsec_block_legacy_$N]=$(med "" "LSEC_FW_BACKEND=legacy \$LSEC fw block --file $W/a$N -q" \
-		"iptables-legacy -S LSEC-INPUT | grep -q 100.64.0.1/32")
+		"ipset test lsec-input-src4 100.64.0.1 && iptables-legacy-save | grep -q -- '--match-set lsec-input-src4 src'")
 	R[lsec_bl_nft_$N]=$(med "LSEC_FW_BACKEND=nft \$LSEC fw blocklist create b -q" \
 		"LSEC_FW_BACKEND=nft \$LSEC fw blocklist add b --file $W/a$N -q")
 	R[lsec_bl_legacy_$N]=$(med "LSEC_FW_BACKEND=legacy \$LSEC fw blocklist create b -q" \
@@ -95,12 +95,16 @@ R[one_lsec_bl_legacy]=$(med "LSEC_FW_BACKEND=legacy \$LSEC fw blocklist create b
 	"for i in 1 2 3 4 5; do LSEC_FW_BACKEND=legacy \$LSEC fw blocklist add b 192.0.2.\$i -q; done")
 R[one_lsec_block_nft]=$(med "LSEC_FW_BACKEND=nft \$LSEC fw block --file $W/a$N -q" \
 	"for i in 1 2 3 4 5; do LSEC_FW_BACKEND=nft \$LSEC fw block 192.0.2.\$i -q; done")
+R[one_lsec_block_legacy]=$(med "LSEC_FW_BACKEND=legacy \$LSEC fw block --file $W/a$N -q" \
+	"for i in 1 2 3 4 5; do LSEC_FW_BACKEND=legacy \$LSEC fw block 192.0.2.\$i -q; done")
 R[one_ipset]=$(med "ipset restore <$W/ipset$N" "for i in 1 2 3 4 5; do ipset add bl 192.0.2.\$i; done")
 R[one_nft]=$(med "nft -f $W/nft$N" "for i in 1 2 3 4 5; do nft add element inet t s { 192.0.2.\$i }; done")
 
 echo "# idempotent re-run ..." >&2
 R[rerun_block_nft]=$(med "LSEC_FW_BACKEND=nft \$LSEC fw block --file $W/a$N -q" \
 	"LSEC_FW_BACKEND=nft \$LSEC fw block --file $W/a$N --json | grep -q '\"changed\":false'")
+R[rerun_block_legacy]=$(med "LSEC_FW_BACKEND=legacy \$LSEC fw block --file $W/a$N -q" \
+	"LSEC_FW_BACKEND=legacy \$LSEC fw block --file $W/a$N --json | grep -q '\"changed\":false'")
 R[rerun_bl_nft]=$(med "LSEC_FW_BACKEND=nft \$LSEC fw blocklist create b -q; LSEC_FW_BACKEND=nft \$LSEC fw blocklist add b --file $W/a$N -q" \
 	"LSEC_FW_BACKEND=nft \$LSEC fw blocklist add b --file $W/a$N --json | grep -q '\"changed\":false'")
 R[rerun_bl_legacy]=$(med "LSEC_FW_BACKEND=legacy \$LSEC fw blocklist create b -q; LSEC_FW_BACKEND=legacy \$LSEC fw blocklist add b --file $W/a$N -q" \
@@ -174,12 +178,12 @@ A2 "$LSEC" fw blocklist create b --backend nft -q
 A2 "$LSEC" fw blocklist add b --file "$W/a100000" --backend nft -q
 A3 "$LSEC" fw blocklist create b --backend legacy -q
 A3 "$LSEC" fw blocklist add b --file "$W/a100000" --backend legacy -q
-A4 "$LSEC" fw block --file "$W/a10000" --backend legacy -q
+A4 "$LSEC" fw block --file "$W/a100000" --backend legacy -q
 rtt 0 10.210.0 >/dev/null # warm up
 read -r R[pp_e1] R[pp_block_nft] <<<"$(compare 1 10.211.0)"
 read -r R[pp_e2] R[pp_bl_nft] <<<"$(compare 2 10.212.0)"
 read -r R[pp_e3] R[pp_bl_legacy] <<<"$(compare 3 10.213.0)"
-read -r R[pp_e4] R[pp_linear_legacy_10k] <<<"$(compare 4 10.214.0)"
+read -r R[pp_e4] R[pp_block_legacy] <<<"$(compare 4 10.214.0)"
 
 # --- report ---
 for N in 10000 100000; do
@@ -190,7 +194,7 @@ for N in 10000 100000; do
 		"lsec fw blocklist add --file (nft)" "${R[lsec_bl_nft_$N]}" \
 		"nft -f, plain hash set" "${R[nft_$N]}" \
 		"iptables-nft-restore, one rule each" "${R[ipt_nft_$N]}" \
-		"lsec fw block --file (legacy, rules)" "${R[lsec_block_legacy_$N]}" \
+		"lsec fw block --file (legacy, ipset)" "${R[lsec_block_legacy_$N]}" \
 		"lsec fw blocklist add --file (legacy, ipset)" "${R[lsec_bl_legacy_$N]}" \
 		"ipset restore + one rule" "${R[ipset_$N]}" \
 		"iptables-legacy-restore, one rule each" "${R[ipt_legacy_$N]}"
@@ -200,9 +204,11 @@ for N in 10000 100000; do
 	echo "  ratio lsec blocklist (nft) / fastest nf_tables tool: $(ratio "${R[lsec_bl_nft_$N]}" "$nftbest")"
 	echo "  ratio lsec blocklist (legacy) / ipset restore:      $(ratio "${R[lsec_bl_legacy_$N]}" "${R[ipset_$N]}")"
 	echo "  ratio lsec block (legacy) / fastest legacy tool:    $(ratio "${R[lsec_block_legacy_$N]}" "$legbest")"
+	echo "  ratio lsec block (legacy) / ipset restore + rule:   $(ratio "${R[lsec_block_legacy_$N]}" "${R[ipset_$N]}")"
+	echo "  ratio lsec block (legacy) / iptables-legacy-restore: $(ratio "${R[lsec_block_legacy_$N]}" "${R[ipt_legacy_$N]}")"
 done
 echo
-for k in one_lsec_bl_nft one_lsec_bl_legacy one_lsec_block_nft one_ipset one_nft; do
+for k in one_lsec_bl_nft one_lsec_bl_legacy one_lsec_block_nft one_lsec_block_legacy one_ipset one_nft; do
 	R[$k]=$(awk -v t="${R[$k]}" 'BEGIN { printf "%.1f", t / 5 }')
 done
 echo "one more address at 100,000 (ms per add, 5 in a row)"
@@ -210,14 +216,17 @@ printf '  %-44s %8s\n' \
 	"lsec fw blocklist add (nft)" "${R[one_lsec_bl_nft]}" \
 	"lsec fw blocklist add (legacy)" "${R[one_lsec_bl_legacy]}" \
 	"lsec fw block (nft)" "${R[one_lsec_block_nft]}" \
+	"lsec fw block (legacy)" "${R[one_lsec_block_legacy]}" \
 	"ipset add" "${R[one_ipset]}" \
 	"nft add element (plain hash set)" "${R[one_nft]}"
 echo "  ratio lsec blocklist add (nft) / ipset add:    $(ratio "${R[one_lsec_bl_nft]}" "${R[one_ipset]}")"
 echo "  ratio lsec blocklist add (legacy) / ipset add: $(ratio "${R[one_lsec_bl_legacy]}" "${R[one_ipset]}")"
+echo "  ratio lsec block (legacy) / ipset add:         $(ratio "${R[one_lsec_block_legacy]}" "${R[one_ipset]}")"
 echo
 echo "idempotent re-run of 100,000 (ms; changed:false checked)"
 printf '  %-44s %8s  (first load %s)\n' \
 	"lsec fw block --file (nft)" "${R[rerun_block_nft]}" "${R[lsec_block_nft_100000]}" \
+	"lsec fw block --file (legacy)" "${R[rerun_block_legacy]}" "${R[lsec_block_legacy_100000]}" \
 	"lsec fw blocklist add --file (nft)" "${R[rerun_bl_nft]}" "${R[lsec_bl_nft_100000]}" \
 	"lsec fw blocklist add --file (legacy)" "${R[rerun_bl_legacy]}" "${R[lsec_bl_legacy_100000]}"
 echo
@@ -227,4 +236,4 @@ printf '  %-44s %8s %8s %6s\n' "" listed empty ratio \
 	"lsec fw block --file (nft set)" "${R[pp_block_nft]}" "${R[pp_e1]}" "$(ratio "${R[pp_block_nft]}" "${R[pp_e1]}")" \
 	"lsec fw blocklist (nft sets)" "${R[pp_bl_nft]}" "${R[pp_e2]}" "$(ratio "${R[pp_bl_nft]}" "${R[pp_e2]}")" \
 	"lsec fw blocklist (ipset)" "${R[pp_bl_legacy]}" "${R[pp_e3]}" "$(ratio "${R[pp_bl_legacy]}" "${R[pp_e3]}")" \
-	"10,000 legacy rules (lsec fw block, legacy)" "${R[pp_linear_legacy_10k]}" "${R[pp_e4]}" "$(ratio "${R[pp_linear_legacy_10k]}" "${R[pp_e4]}")"
+	"lsec fw block --file (legacy ipset)" "${R[pp_block_legacy]}" "${R[pp_e4]}" "$(ratio "${R[pp_block_legacy]}" "${R[pp_e4]}")"
