@@ -50,10 +50,8 @@ typedef int (*lsec_ipset_entry_fn)(const struct lsec_ipset_entry *en,
 				   void *userdata);
 int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,
 		    void *userdata);
-/* The kernel's index of a set (what xt_set stores), or -ENOENT... */
+/* The kernel's index of a set (what xt_set stores), or -ENOENT. */
 int lsec_ipset_index(const char *name, uint16_t *ret, struct lsec_err *e);
-/* ... and back: the name of the set with index idx (-ENOENT: none). */
-int lsec_ipset_index_name(uint16_t idx, char *buf, size_t n);
 /* The xt_set match data (revision 4, one dimension, src or dst) at data;
  * returns its size.  lsec_xt_set_get reads one back (false: not of that
  * plain form). */

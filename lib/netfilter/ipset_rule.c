@@ -152,21 +152,6 @@ int lsec_ipset_index(const char *name, uint16_t *ret, struct lsec_err *e)
 	return 0;
 }
 
-int lsec_ipset_index_name(uint16_t idx, char *buf, size_t n)
-{
-	struct ip_set_req_get_set g = { .op = IP_SET_OP_GET_BYINDEX };
-	int r;
-
-	g.set.index = idx;
-	r = set_sockopt(&g, sizeof(g), NULL);
-	if (r < 0)
-		return r;
-	if (!g.set.name[0])
-		return -ENOENT;
-	snprintf(buf, n, "%.*s", IPSET_MAXNAMELEN, g.set.name);
-	return 0;
-}
-
 size_t lsec_xt_set_fill(void *data, uint16_t idx, bool dst)
 {
 	struct xt_set_info_match_v4 *si = data;

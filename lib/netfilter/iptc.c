@@ -10,6 +10,11 @@
  *  - DNAT is written as revision 2 (nf_nat_range2), as iptables 1.8 does, so
  *    iptables-legacy-save can print it and -restore can read it back.
  *  - insert/delete_num are 0-based; chain labels are char[32], zero-filled.
+ *
+ * Block rules (lsec_nf_key_block_addr) are entries of ipsets matched by one
+ * xt_set rule per set at the top of lsec's chain (iptc_set.c keeps the
+ * sets; here: recognising and writing their rules, list/plan/apply/flush/
+ * status over both).
  */
 #include "lsec/netfilter.h"
 

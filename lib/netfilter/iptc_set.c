@@ -245,8 +245,10 @@ static int entries_of(const struct lsec_nf_rule *const *v, size_t n,
 	return 0;
 }
 
-int lsec_iptc_set_test(int s, const struct lsec_nf_rule *const *v, size_t n,
-		       bool *present, struct lsec_err *e)
+/* Test, add or delete the rules of v (all of set s) as entries. */
+enum { OP_TEST, OP_ADD, OP_DEL };
+static int entries_op(int s, const struct lsec_nf_rule *const *v, size_t n,
+		      int op, bool *present, struct lsec_err *e)
 {
 	struct entries en = { 0 };
 	char name[LSEC_IPSET_NAMELEN];
@@ -258,26 +260,23 @@ int lsec_iptc_set_test(int s, const struct lsec_nf_rule *const *v, size_t n,
 	if (r < 0)
 		return r;
 	lsec_iptc_set_name(s, name, sizeof(name));
-	r = lsec_ipset_test(name, lsec_iptc_set_v6(s), en.pp, n, present, e);
+	if (op == OP_TEST)
+		r = lsec_ipset_test(name, lsec_iptc_set_v6(s), en.pp, n, present, e);
+	else
+		r = lsec_ipset_change(name, lsec_iptc_set_v6(s), en.pp, en.comments,
+				      n, 0, op == OP_ADD, true, e);
 	entries_free(&en);
 	return r;
+}
+
+int lsec_iptc_set_test(int s, const struct lsec_nf_rule *const *v, size_t n,
+		       bool *present, struct lsec_err *e)
+{
+	return entries_op(s, v, n, OP_TEST, present, e);
 }
 
 int lsec_iptc_set_change(int s, const struct lsec_nf_rule *const *v, size_t n,
 			 bool add, struct lsec_err *e)
 {
-	struct entries en = { 0 };
-	char name[LSEC_IPSET_NAMELEN];
-	int r;
-
-	if (!n)
-		return 0;
-	r = entries_of(v, n, &en, e);
-	if (r < 0)
-		return r;
-	lsec_iptc_set_name(s, name, sizeof(name));
-	r = lsec_ipset_change(name, lsec_iptc_set_v6(s), en.pp, en.comments, n, 0,
-			      add, true, e);
-	entries_free(&en);
-	return r;
+	return entries_op(s, v, n, add ? OP_ADD : OP_DEL, NULL, e);
 }

@@ -9,8 +9,6 @@
 
 #include <linux/netfilter/nfnetlink.h>
 
-#include "lsec/cleanup.h"
-
 #define RECV_BUF (1u << 17)
 
 const struct nlattr *lsec_nl_attrs(const struct nlmsghdr *h, int *rem)
@@ -61,33 +59,57 @@ static int nl_send(int fd, const char *req, size_t len)
 	return sendto(fd, req, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 }
 
-int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
-		 void *userdata)
+/* One request sent on a socket of its own, and room for the answers. */
+struct conv {
+	int fd;
+	char *buf;
+};
+
+static void conv_end(struct conv *c)
 {
-	_cleanup_close_ int fd = nl_socket(len);
-	_cleanup_free_ char *buf = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+}
+
+static int conv_start(struct conv *c, const char *req, size_t len)
+{
 	int r;
 
-	if (fd < 0)
-		return fd;
-	r = nl_send(fd, req, len);
+	c->buf = NULL;
+	c->fd = nl_socket(len);
+	if (c->fd < 0)
+		return c->fd;
+	r = nl_send(c->fd, req, len);
 	if (r < 0)
 		return r;
-	buf = malloc(RECV_BUF);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = recv(fd, buf, RECV_BUF, 0);
-		const struct nlmsghdr *h;
-		int left;
+	c->buf = malloc(RECV_BUF);
+	return c->buf ? 0 : -ENOMEM;
+}
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+/* The next datagram's length, or -errno. */
+static int conv_recv(struct conv *c)
+{
+	for (;;) {
+		ssize_t n = recv(c->fd, c->buf, RECV_BUF, 0);
+
+		if (n >= 0)
+			return (int)n;
+		if (errno != EINTR)
 			return -errno;
-		}
-		left = (int)n;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
+	}
+}
+
+static int nl_dump(struct conv *c, uint32_t seq, lsec_nl_msg_fn fn,
+		   void *userdata)
+{
+	for (;;) {
+		int left = conv_recv(c), r;
+		const struct nlmsghdr *h;
+
+		if (left < 0)
+			return left;
+		for (h = (const struct nlmsghdr *)c->buf; NLMSG_OK(h, left);
 		     h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_seq != seq)
 				continue;
@@ -109,40 +131,36 @@ int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
 	}
 }
 
+int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
+		 void *userdata)
+{
+	struct conv c;
+	int r = conv_start(&c, req, len);
+
+	if (r >= 0)
+		r = nl_dump(&c, seq, fn, userdata);
+	conv_end(&c);
+	return r;
+}
+
 int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
 {
 	return lsec_nl_acked_each(req, len, first, n, NULL);
 }
 
-int lsec_nl_acked_each(const char *req, size_t len, uint32_t first, uint32_t n,
-		       int *errs)
+static int nl_acks(struct conv *c, uint32_t first, uint32_t n, int *errs)
 {
-	_cleanup_close_ int fd = nl_socket(len);
-	_cleanup_free_ char *buf = NULL;
 	uint32_t acked = 0;
-	int r, err = 0;
+	int err = 0;
 
-	if (fd < 0)
-		return fd;
-	r = nl_send(fd, req, len);
-	if (r < 0)
-		return r;
-	buf = malloc(RECV_BUF);
-	if (!buf)
-		return -ENOMEM;
 	/* with errs, every ack is awaited: one error does not end the rest */
 	while (acked < n && (errs || !err)) {
-		ssize_t rn = recv(fd, buf, RECV_BUF, 0);
+		int left = conv_recv(c);
 		const struct nlmsghdr *h;
-		int left;
 
-		if (rn < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (int)rn;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
+		if (left < 0)
+			return left;
+		for (h = (const struct nlmsghdr *)c->buf; NLMSG_OK(h, left);
 		     h = NLMSG_NEXT(h, left)) {
 			int e;
 
@@ -158,4 +176,16 @@ int lsec_nl_acked_each(const char *req, size_t len, uint32_t first, uint32_t n,
 		}
 	}
 	return err;
+}
+
+int lsec_nl_acked_each(const char *req, size_t len, uint32_t first, uint32_t n,
+		       int *errs)
+{
+	struct conv c;
+	int r = conv_start(&c, req, len);
+
+	if (r >= 0)
+		r = nl_acks(&c, first, n, errs);
+	conv_end(&c);
+	return r;
 }
