@@ -14,6 +14,8 @@
 #include "lsec/netfilter.h"
 #include "lsec/util.h"
 
+#include "../../lib/netfilter/iptc_int.h"
+
 static struct lsec_inet_prefix pfx(const char *s)
 {
 	struct lsec_inet_prefix p;
@@ -338,6 +340,54 @@ static void test_file_lines(void **state)
 	unlink(path);
 }
 
+/* The legacy backend's block sets: the right set per key, names that fit
+ * ipset (31) and can never be a named blocklist's (lsec-NAME-4/-6/-4-t). */
+static void test_iptc_sets(void **state)
+{
+	struct lsec_inet_prefix p;
+	struct lsec_nf_ruleset rs = { 0 };
+	char names[LSEC_IPTC_NSETS][40];
+	int s, t;
+	size_t l;
+
+	(void)state;
+	for (s = 0; s < LSEC_IPTC_NSETS; s++) {
+		lsec_iptc_set_name(s, names[s], sizeof(names[s]));
+		l = strlen(names[s]);
+		assert_true(l <= 31);
+		assert_true(strncmp(names[s], "lsec-", 5) == 0);
+		assert_false(l >= 2 && names[s][l - 2] == '-' &&
+			     (names[s][l - 1] == '4' || names[s][l - 1] == '6' ||
+			      names[s][l - 1] == 't'));
+		for (t = 0; t < s; t++)
+			assert_string_not_equal(names[s], names[t]);
+	}
+	assert_string_equal(names[0], "lsec-input-src4");
+	assert_string_equal(names[1], "lsec-input-src4-net");
+	assert_string_equal(names[LSEC_IPTC_NSETS - 1], "lsec-forward-dst6-net");
+
+	assert_int_equal(lsec_inet_parse_prefix("192.0.2.1", &p, NULL), 0);
+	assert_int_equal(lsec_nf_rules_block(&p, 1, LSEC_NF_DIR_IN | LSEC_NF_DIR_OUT,
+					     false, false, NULL, &rs, NULL), 0);
+	assert_int_equal(rs.n, 2);
+	s = lsec_iptc_set_of_key(&rs.v[0].k);
+	t = lsec_iptc_set_of_key(&rs.v[1].k);
+	assert_string_equal(names[s], "lsec-input-src4");
+	assert_string_equal(names[t], "lsec-output-dst4");
+	lsec_nf_ruleset_free(&rs);
+	assert_int_equal(lsec_inet_parse_prefix("2001:db8::/32", &p, NULL), 0);
+	assert_int_equal(lsec_nf_rules_block(&p, 1, LSEC_NF_DIR_IN, false, false,
+					     NULL, &rs, NULL), 0);
+	assert_string_equal(names[lsec_iptc_set_of_key(&rs.v[0].k)], "lsec-input-src6-net");
+	lsec_nf_ruleset_free(&rs);
+	/* REJECT blocks stay rules */
+	assert_int_equal(lsec_nf_rules_block(&p, 1, LSEC_NF_DIR_IN, true, false,
+					     NULL, &rs, NULL), 0);
+	assert_true(rs.n > 0);
+	assert_int_equal(lsec_iptc_set_of_key(&rs.v[0].k), -1);
+	lsec_nf_ruleset_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_forward_masq), cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_keyset_many),  cmocka_unit_test(test_comment),
 		cmocka_unit_test(test_file_lines),   cmocka_unit_test(test_block_addr),
+		cmocka_unit_test(test_iptc_sets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
