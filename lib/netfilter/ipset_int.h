@@ -45,7 +45,8 @@ struct lsec_ipset_entry {
 /* Does the kernel speak ipset's netlink protocol (loading ip_set if it
  * can)?  0 or a negative errno. */
 int lsec_ipset_protocol(void);
-/* Every entry of a set, over netlink (-ENOENT: no such set). */
+/* Every entry of a set, over netlink (-ENOENT: no such set); fn > 0 stops
+ * the dump early. */
 typedef int (*lsec_ipset_entry_fn)(const struct lsec_ipset_entry *en,
 				   void *userdata);
 int lsec_ipset_read(const char *setname, bool v6, lsec_ipset_entry_fn fn,

@@ -623,8 +623,8 @@ static int read_msg(const struct nlmsghdr *h, void *userdata)
 			if (lsec_nla_type(d) != IPSET_ATTR_DATA)
 				continue;
 			r = ipn_entry(d, c->v6, c->fn, c->userdata);
-			if (r < 0)
-				return r;
+			if (r != 0)
+				return r; /* > 0: the caller has seen enough */
 		}
 	}
 	return 0;

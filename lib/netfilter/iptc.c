@@ -1535,17 +1535,51 @@ static int iptc_flush(struct lsec_nf_backend *b, bool check,
 	return count ? count : sets;
 }
 
-/* Chains of ours that hold rules but lost their jump (iptables -F INPUT). */
+/* The block sets of family fi that hold entries but whose rule is gone
+ * (iptables -F LSEC-INPUT): want[s]; returns how many. */
+static int lost_set_rules(struct lsec_nf_backend *b, int fi,
+			  struct xtc_handle *h, bool want[NSETS])
+{
+	const struct tc *tc = tc_of(fi);
+	bool has[NSETS] = { 0 };
+	const void *ent;
+	int c, s, n = 0;
+
+	for (c = 0; c < LSEC_NF_CHAIN_MAX; c++) {
+		const char *name = lsec_nf_chain_name(c);
+
+		if (tbl_index(c) != 0 || !tc->is_chain(name, h))
+			continue;
+		for (ent = tc->first_rule(name, h); ent; ent = tc->next_rule(ent, h))
+			if ((s = set_rule_of(&b->sets, fi, c, ent,
+					     tc->get_target(ent, h))) >= 0)
+				has[s] = true;
+	}
+	for (s = 0; s < NSETS; s++)
+		if (lsec_iptc_set_v6(s) == (fi == 1) && b->sets.exists[s] &&
+		    !has[s] && lsec_iptc_set_any(s)) {
+			want[s] = true;
+			n++;
+		}
+	return n;
+}
+
+/* Chains of ours that hold rules but lost their jump (iptables -F INPUT),
+ * and block sets that hold entries but lost their rule. */
 static int iptc_repair(struct lsec_nf_backend *b, bool check,
 		       struct lsec_err *e)
 {
 	struct lsec_nf_ruleset none = { 0 };
 	int fi, ti, c, r, count = 0;
 
+	lsec_iptc_sets_probe(&b->sets);
 	for (fi = 0; fi < 2; fi++)
 		for (ti = 0; ti < 2; ti++) {
 			struct xtc_handle *h = tbl_get(b, fi, ti, e);
 			bool need[LSEC_NF_CHAIN_MAX] = { 0 }, any = false;
+			bool want[NSETS] = { 0 };
+			struct setrules sr = { &b->sets, want, NULL, NULL };
+			int lost = 0;
 
 			if (!h) {
 				if (table_missing(&b->t[fi][ti]))
@@ -1567,9 +1601,12 @@ static int iptc_repair(struct lsec_nf_backend *b, bool check,
 				need[c] = any = true;
 				count++;
 			}
-			if (!any || check)
+			if (ti == 0)
+				count += lost = lost_set_rules(b, fi, h, want);
+			if ((!any && !lost) || check)
 				continue;
-			r = apply_table(b, fi, ti, &none, &none, NULL, NULL, need, NULL, e);
+			r = apply_table(b, fi, ti, &none, &none, NULL, NULL, need,
+					lost ? &sr : NULL, e);
 			if (r < 0)
 				return r;
 		}
@@ -1704,7 +1741,7 @@ static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 			lsec_iptc_set_name(s, name, sizeof(name));
 			warn(st, "ipset %s holds %zu blocked address(es) but %s %s "
 				 "has no rule matching it: they are not blocked "
-				 "(lsec fw flush, then block them again)",
+				 "(the next changing lsec fw command puts it back)",
 			     name, entries[s], lsec_iptc_set_v6(s) ? "IPv6" : "IPv4",
 			     lsec_nf_chain_name(lsec_iptc_set_chain(s)));
 		}

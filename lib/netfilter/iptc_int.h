@@ -50,6 +50,8 @@ int lsec_iptc_set_rules(int s, struct lsec_nf_ruleset *out, size_t *n,
 			struct lsec_err *e);
 /* How many entries set s holds (0 when it does not exist). */
 int lsec_iptc_set_count(int s, size_t *n, struct lsec_err *e);
+/* Does set s hold an entry (reads one)? */
+bool lsec_iptc_set_any(int s);
 /* Is each rule of v (all of set s) an entry of set s? */
 int lsec_iptc_set_test(int s, const struct lsec_nf_rule *const *v, size_t n,
 		       bool *present, struct lsec_err *e);

@@ -163,6 +163,22 @@ int lsec_iptc_set_count(int s, size_t *n, struct lsec_err *e)
 	return 0;
 }
 
+static int stop(const struct lsec_ipset_entry *en, void *userdata)
+{
+	(void)en;
+	*(bool *)userdata = true;
+	return 1;
+}
+
+bool lsec_iptc_set_any(int s)
+{
+	char name[LSEC_IPSET_NAMELEN];
+	bool any = false;
+
+	lsec_iptc_set_name(s, name, sizeof(name));
+	return lsec_ipset_read(name, lsec_iptc_set_v6(s), stop, &any) >= 0 && any;
+}
+
 struct rules_ctx {
 	struct lsec_nf_ruleset *out;
 	int s;

@@ -132,10 +132,20 @@ expect_no_match "-s $ADDR_B" "$(in_a iptables-legacy-save)" "the old rule is gon
 expect_rc 0 "B->A passes" in_b ping -c1 -W1 -q $ADDR_A
 expect_match '^192\.0\.2\.50 ' "$(in_a ipset list lsec-input-src4)" "the set entry stays"
 
-# --- status: a set whose rule is gone ---
+# --- a set whose rule is gone: status warns, the next change puts it back ---
+expect_rc 0 "block B again" fw block $ADDR_B
 in_a iptables-legacy -w -F LSEC-INPUT
+expect_rc 0 "B->A passes without the set rule" in_b ping -c1 -W1 -q $ADDR_A
 expect_rc 0 "status without the set rule" fw status --json
-expect_match 'lsec-input-src4 holds 1 blocked address.*no rule' "$OUT" "status warns"
+expect_match 'lsec-input-src4 holds 2 blocked address.*no rule' "$OUT" "status warns"
+expect_rc 0 "block --check" fw block $ADDR_B --check --json
+expect_match '"changed":true.*"added":\[\].*"jumps_restored":1' "$OUT" "--check: the lost set rule counts as a change"
+expect_eq "$(in_a iptables-legacy -S LSEC-INPUT | grep -c -- '-m set')" "0" "--check restored nothing"
+expect_rc 0 "block B again" fw block $ADDR_B --json
+expect_match '"changed":true.*"added":\[\].*"jumps_restored":1' "$OUT" "the set rule is put back, no entry added"
+expect_rc 1 "B->A dropped again" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "status" fw status --json
+expect_no_match 'no rule matching' "$OUT" "no warning once the rule is back"
 expect_rc 0 "flush" fw flush --json
 expect_eq "$(jchanged "$OUT")" "True" "flush: changed"
 expect_eq "$(in_a ipset list -name | grep -c '^lsec-')" "0" "flush destroys the sets"
