@@ -234,8 +234,9 @@ struct lsec_nf_backend_ops {
 	int (*flush)(struct lsec_nf_backend *b, bool check,
 		     struct lsec_nf_ruleset *removed, struct lsec_err *e);
 	/* Give back the jump to each lsec chain that holds rules but lost it
-	 * (someone flushed INPUT); with check, only count.  Returns how many
-	 * jumps are (or would be) restored.  NULL where there are no jumps
+	 * (someone flushed INPUT), and (legacy) the rule of each block set
+	 * that holds entries but lost it; with check, only count.  Returns
+	 * how many jumps and rules are (or would be) restored.  NULL where there are no jumps
 	 * (nf_tables: lsec's base chains hook themselves). */
 	int (*repair)(struct lsec_nf_backend *b, bool check, struct lsec_err *e);
 	int (*status)(struct lsec_nf_backend *b, struct lsec_nf_status *st,
