@@ -61,8 +61,12 @@ static int nl_send(int fd, const char *req, size_t len)
 	return sendto(fd, req, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 }
 
-int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
-		 void *userdata)
+/*
+ * Send req on a new socket, then hand every message received to fn until
+ * it returns non-zero: > 0 done (0 returned), < 0 that error.
+ */
+static int nl_exchange(const char *req, size_t len, lsec_nl_msg_fn fn,
+		       void *userdata)
 {
 	_cleanup_close_ int fd = nl_socket(len);
 	_cleanup_free_ char *buf = NULL;
@@ -89,61 +93,70 @@ int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
 		left = (int)n;
 		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
 		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				int err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-
-				if (err)
-					return err;
-				continue;
-			}
 			r = fn(h, userdata);
-			if (r < 0)
-				return r;
-			if (r > 0)
-				return 0; /* the caller has seen enough */
+			if (r != 0)
+				return r < 0 ? r : 0;
 		}
 	}
 }
 
+struct dump_ctx {
+	uint32_t seq;
+	lsec_nl_msg_fn fn;
+	void *userdata;
+};
+
+static int dump_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct dump_ctx *c = userdata;
+	int r;
+
+	if (h->nlmsg_seq != c->seq)
+		return 0;
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+	r = c->fn(h, c->userdata);
+	return r; /* > 0: the caller has seen enough */
+}
+
+int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
+		 void *userdata)
+{
+	struct dump_ctx c = { seq, fn, userdata };
+
+	return nl_exchange(req, len, dump_msg, &c);
+}
+
+struct ack_ctx {
+	uint32_t first, n, acked;
+	int err; /* the first error acked */
+};
+
+static int ack_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct ack_ctx *c = userdata;
+	int err;
+
+	if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < c->first ||
+	    h->nlmsg_seq >= c->first + c->n)
+		return 0;
+	err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+	if (err && !c->err)
+		c->err = err;
+	c->acked++;
+	/* stop at the first error, as before: later acks only repeat it */
+	return c->err || c->acked == c->n;
+}
+
 int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
 {
-	_cleanup_close_ int fd = nl_socket(len);
-	_cleanup_free_ char *buf = NULL;
-	uint32_t acked = 0;
-	int r, err = 0;
+	struct ack_ctx c = { .first = first, .n = n };
+	int r;
 
-	if (fd < 0)
-		return fd;
-	r = nl_send(fd, req, len);
-	if (r < 0)
-		return r;
-	buf = malloc(RECV_BUF);
-	if (!buf)
-		return -ENOMEM;
-	while (acked < n && !err) {
-		ssize_t rn = recv(fd, buf, RECV_BUF, 0);
-		const struct nlmsghdr *h;
-		int left;
-
-		if (rn < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (int)rn;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first ||
-			    h->nlmsg_seq >= first + n)
-				continue;
-			if (((const struct nlmsgerr *)NLMSG_DATA(h))->error && !err)
-				err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-			acked++;
-		}
-	}
-	return err;
+	if (!n)
+		return 0;
+	r = nl_exchange(req, len, ack_msg, &c);
+	return r < 0 ? r : c.err;
 }
