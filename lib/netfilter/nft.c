@@ -1356,13 +1356,13 @@ static int nft_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 	r = nft_list(b, &rs, e);
 	if (r < 0)
 		return r;
+	/* one inet table serves both families */
 	for (fi = 0; fi < 2; fi++) {
 		st->fam[fi].available = true;
 		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
 			st->fam[fi].chain[c] = st->fam[fi].hooked[c] = b->chain[c];
-	for (c = 0; c < NSETS; c++)
-		if (b->set[c])
-			for (fi = 0; fi < 2; fi++)
+		for (c = 0; c < NSETS; c++)
+			if (b->set[c])
 				st->fam[fi].chain[set_chain(c)] =
 					st->fam[fi].hooked[set_chain(c)] = true;
 	}

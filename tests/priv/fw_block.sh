@@ -26,6 +26,9 @@ else
 		"single tagged jump from INPUT"
 fi
 n=$(rules_in in_a)
+expect_rc 0 "status after a block" in_a "$LSEC" fw status --json
+expect_eq "$(json_get "$OUT" 'd["families"]["ipv4"]["available"], d["families"]["ipv6"]["available"], d["families"]["ipv4"]["rules"]')" \
+	"True True 1" "status: both families available, the block counted"
 
 # --- idempotence and --check ---
 expect_rc 0 "block again" in_a "$LSEC" fw block $ADDR_B --json
