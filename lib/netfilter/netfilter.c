@@ -140,6 +140,21 @@ int lsec_nf_ruleset_add(struct lsec_nf_ruleset *s, const struct lsec_nf_rule *r)
 	return 0;
 }
 
+void lsec_nf_ruleset_keep(struct lsec_nf_ruleset *s, const bool *keep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++) {
+		if (keep[i]) {
+			s->v[n++] = s->v[i];
+			continue;
+		}
+		comment_free(s->v[i].comment);
+		free(s->v[i].text);
+	}
+	s->n = n;
+}
+
 void lsec_nf_ruleset_free(struct lsec_nf_ruleset *s)
 {
 	size_t i;

@@ -876,6 +876,75 @@ static int add_req(const struct lsec_nf_rule ***v, size_t *n, size_t *cap,
 }
 
 /*
+ * nf_tables interval sets refuse overlapping elements, so prefixes that
+ * nest are settled in the plan: a prefix inside another one that stays or
+ * comes (in either set of its kind) is already blocked and is not added;
+ * an element inside a prefix being added goes, replaced by it.  Either way
+ * every address asked for ends up blocked, as with ipset's hash:net.
+ */
+static int settle_nesting(const struct lsec_nf_ruleset *cur, struct lsec_nf_plan *p,
+			  struct lsec_err *e)
+{
+	_cleanup_free_ struct lsec_inet_prefix *pv = NULL;
+	_cleanup_free_ const struct lsec_inet_prefix **pp = NULL;
+	_cleanup_free_ const struct lsec_nf_rule **who = NULL;
+	_cleanup_free_ size_t *outer = NULL;
+	_cleanup_free_ bool *keep = NULL;
+	struct lsec_nf_keyset gone = { 0 };
+	size_t n = 0, i, max = cur->n + p->add.n, nadd = 0;
+	bool any = false;
+	int r = 0, s, k;
+
+	for (i = 0; i < p->add.n && !any; i++)
+		any = (s = set_of_key(&p->add.v[i].k)) >= 0 && set_net(s);
+	if (!any)
+		return 0;
+	pv = calloc(max, sizeof(*pv));
+	pp = calloc(max, sizeof(*pp));
+	who = calloc(max, sizeof(*who));
+	outer = calloc(max, sizeof(*outer));
+	keep = calloc(p->add.n, sizeof(*keep));
+	if (!pv || !pp || !who || !outer || !keep)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	for (i = 0; i < p->del.n && r >= 0; i++)
+		r = lsec_nf_keyset_add(&gone, &p->del.v[i].k);
+	for (i = 0; i < p->add.n; i++)
+		keep[i] = true;
+	/* kind by kind (chain, side, family: the counted and the bulk set
+	 * together): the adds first (who[0..nadd)), then what stays */
+	for (k = 0; k < NSETS / 2 && r >= 0; k++) {
+		if (!set_net(k))
+			continue;
+		for (i = n = 0; i < p->add.n; i++)
+			if (set_of_key(&p->add.v[i].k) == k)
+				who[n++] = &p->add.v[i];
+		if (!n)
+			continue;
+		nadd = n;
+		for (i = 0; i < cur->n; i++)
+			if (set_of_key(&cur->v[i].k) == k &&
+			    !lsec_nf_keyset_has(&gone, &cur->v[i].k))
+				who[n++] = &cur->v[i];
+		for (i = 0; i < n; i++)
+			pp[i] = key_prefix(&who[i]->k, &pv[i]);
+		r = lsec_inet_outermost(pp, n, outer);
+		for (i = 0; i < n && r >= 0; i++) {
+			if (outer[i] == (size_t)-1)
+				continue;
+			if (i < nadd)
+				keep[who[i] - p->add.v] = false;
+			else if (lsec_nf_ruleset_add(&p->del, who[i]) < 0)
+				r = -ENOMEM;
+		}
+	}
+	lsec_nf_keyset_free(&gone);
+	if (r < 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	lsec_nf_ruleset_keep(&p->add, keep);
+	return 0;
+}
+
+/*
  * The plan of lsec_nf_plan_build, but the plain block sets are not read:
  * only the requested addresses are looked up, so a block or unblock costs
  * what it changes, not what the sets hold.  Interval sets (prefixes) that
@@ -987,6 +1056,8 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 	}
 	if (r >= 0)
 		r = lsec_nf_plan_build(&cur, any_hit ? &left : present, absent, ret, e);
+	if (r >= 0)
+		r = settle_nesting(&cur, ret, e);
 out:
 	for (s = 0; s < NSETS; s++) {
 		free(req[s]);

@@ -114,6 +114,26 @@ expect_eq "$(ruleset in_a)" "$before" "nothing from the bad file was added"
 expect_rc 0 "unblock --file" in_a "$LSEC" fw unblock --file "$T/list" 203.0.113.5 --json
 expect_eq "$(jcount removed "$OUT")" "4" "unblock --file removed all four"
 
+# --- nested prefixes: nf_tables interval sets refuse overlaps, so on nft a
+# prefix inside a blocked one is no change and a wider one replaces what it
+# holds; the legacy ipset (hash:net) keeps both.  Either way every address
+# asked for is blocked. ---
+printf '10.200.0.0/16\n10.200.0.0/24\n' >"$T/nested"
+expect_rc 0 "block --file with nested prefixes" in_a "$LSEC" fw block --file "$T/nested" --json
+is_nft && expect_eq "$(json_get "$OUT" '[r["source"] for r in d["added"]]')" "['10.200.0.0/16']" \
+	"nft: the inner prefix is already blocked by the outer"
+expect_rc 1 "ping B->A dropped (B inside both)" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "block a prefix inside a blocked one" in_a "$LSEC" fw block 10.200.1.0/24 --json
+is_nft && expect_eq "$(jchanged "$OUT")" "False" "nft: no change, it is blocked already"
+expect_rc 0 "block a wider prefix" in_a "$LSEC" fw block 10.0.0.0/8 --json
+is_nft && expect_eq "$(json_get "$OUT" '[r["source"] for r in d["added"]], [r["source"] for r in d["removed"]]')" \
+	"['10.0.0.0/8'] ['10.200.0.0/16']" "nft: the wider prefix replaces the one it holds"
+expect_rc 1 "ping B->A still dropped" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "block the same file again" in_a "$LSEC" fw block --file "$T/nested" --json
+is_nft && expect_eq "$(jchanged "$OUT")" "False" "nft: the file is no change under the wider prefix"
+expect_rc 0 "unblock them all" in_a "$LSEC" fw unblock 10.0.0.0/8 10.200.0.0/16 10.200.0.0/24 10.200.1.0/24
+expect_rc 0 "ping B->A passes again" in_b ping -c1 -W1 -q $ADDR_A
+
 # --- many addresses (nft: point lookups of just these, not a set dump):
 # exact added/removed lists, comments kept, re-run no change ---
 python3 -c 'print("\n".join("100.64.%d.%d" % (i // 250, i % 250 + 1) for i in range(2000)))' >"$T/many"

@@ -94,6 +94,8 @@ void lsec_nf_key_init(struct lsec_nf_key *k, uint8_t family,
 		      enum lsec_nf_chain chain, enum lsec_nf_verdict v);
 /* Append a copy of r (comment and text duplicated). */
 int lsec_nf_ruleset_add(struct lsec_nf_ruleset *s, const struct lsec_nf_rule *r);
+/* Keep only the rules i with keep[i] (the others are freed), in order. */
+void lsec_nf_ruleset_keep(struct lsec_nf_ruleset *s, const bool *keep);
 /* Make room for n more rules (one allocation for a known count). */
 int lsec_nf_ruleset_reserve(struct lsec_nf_ruleset *s, size_t n);
 void lsec_nf_ruleset_free(struct lsec_nf_ruleset *s);
