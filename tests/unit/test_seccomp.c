@@ -348,10 +348,13 @@ static void empty_policy(void **state)
 	struct lsec_sc_filter f;
 	struct lsec_err e = { 0 };
 	struct lsec_sc_action a;
+	char *path = write_tmp("# nothing\n");
 
 	(void)state;
 	lsec_sc_policy_init(&p);
-	assert_int_equal(lsec_sc_policy_load(&p, write_tmp("# nothing\n"), &e), 0);
+	assert_int_equal(lsec_sc_policy_load(&p, path, &e), 0);
+	unlink(path);
+	free(path);
 	memset(&f, 0, sizeof(f));
 	assert_int_equal(lsec_sc_resolve(&p, &f, &e), 0);
 	assert_int_equal(f.def.kind, LSEC_SC_ALLOW);
