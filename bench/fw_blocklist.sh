@@ -72,7 +72,7 @@ for N in 10000 100000; do
 	} >"$W/nft$N"
 	echo "# loading $N addresses ..." >&2
 	R[lsec_block_nft_$N]=$(med "" "LSEC_FW_BACKEND=nft \$LSEC fw block --file $W/a$N -q" \
-		"nft list set inet lsec_block input_src4 | grep -q 100.64.0.1")
+		"nft list set inet lsec_block input_src4_bulk | grep -q 100.64.0.1")
 	R[lsec_block_legacy_$N]=$(med "" "LSEC_FW_BACKEND=legacy \$LSEC fw block --file $W/a$N -q" \
 		"ipset test lsec-input-src4 100.64.0.1 && iptables-legacy-save | grep -q -- '--match-set lsec-input-src4 src'")
 	R[lsec_bl_nft_$N]=$(med "LSEC_FW_BACKEND=nft \$LSEC fw blocklist create b -q" \

@@ -94,9 +94,15 @@ static void json_rule(struct lsec_json *j, const struct lsec_nf_rule *r,
 	}
 	lsec_nf_rule_format(r, buf, sizeof(buf));
 	lsec_json_string(j, "rule", buf);
-	if (counters) {
+	if (counters && r->uncounted) {
+		/* a bulk-loaded set element: counted with its set only */
+		lsec_json_null(j, "packets");
+		lsec_json_null(j, "bytes");
+	} else if (counters) {
 		lsec_json_uint(j, "packets", r->packets);
 		lsec_json_uint(j, "bytes", r->bytes);
+	}
+	if (counters) {
 		lsec_nf_rule_command(r, buf, sizeof(buf));
 		if (buf[0])
 			lsec_json_string(j, "command", buf);
@@ -229,6 +235,7 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 struct addrs {
 	struct lsec_inet_prefix *v;
 	size_t n, cap;
+	size_t nargv; /* v[0..nargv) from the command line, the rest from files */
 };
 
 static int addrs_push(struct addrs *a, const char *s, const char *file,
@@ -275,6 +282,7 @@ static int read_addrs(struct lsec_ctx *ctx, struct addrs *a)
 		if (r < 0)
 			return r;
 	}
+	a->nargv = a->n;
 	for (i = 0; (f = cli_opt_next(ctx, "file", &i));) {
 		r = lsec_file_each_line(f, addr_line, a, &ctx->err);
 		if (r < 0)
@@ -334,9 +342,21 @@ static int run_block(struct lsec_ctx *ctx, bool add)
 	r = add ? comment_opt(ctx, comment, sizeof(comment)) : 0;
 	if (r >= 0)
 		r = read_addrs(ctx, &a);
+	/* addresses named on the command line are counted one by one; a
+	 * file's are a bulk load, counted together where that is cheaper
+	 * (lsec_nf_rule.uncounted) */
 	if (r >= 0)
-		r = lsec_nf_rules_block(a.v, a.n, dirs, cli_flag(ctx, "reject"),
+		r = lsec_nf_rules_block(a.v, a.nargv, dirs, cli_flag(ctx, "reject"),
 					!add, comment, &rules, &ctx->err);
+	if (r >= 0) {
+		size_t i, first = rules.n;
+
+		r = lsec_nf_rules_block(a.v + a.nargv, a.n - a.nargv, dirs,
+					cli_flag(ctx, "reject"), !add, comment,
+					&rules, &ctx->err);
+		for (i = first; i < rules.n; i++)
+			rules.v[i].uncounted = true;
+	}
 	free(a.v);
 	if (r >= 0)
 		r = fw_change(ctx, add ? &rules : NULL, add ? NULL : &rules, NULL);
@@ -557,11 +577,16 @@ int cmd_fw_list(struct lsec_ctx *ctx)
 			cli_say(ctx, "%-4s %-6s %10s %12s  %s\n", "fam", "table",
 				"packets", "bytes", "rule");
 		for (i = 0; i < cur.n; i++) {
+			char pk[24] = "-", by[24] = "-";
+
+			if (!cur.v[i].uncounted) {
+				snprintf(pk, sizeof(pk), "%" PRIu64, cur.v[i].packets);
+				snprintf(by, sizeof(by), "%" PRIu64, cur.v[i].bytes);
+			}
 			lsec_nf_rule_format(&cur.v[i], buf, sizeof(buf));
-			cli_say(ctx, "%-4s %-6s %10" PRIu64 " %12" PRIu64 "  %s\n",
+			cli_say(ctx, "%-4s %-6s %10s %12s  %s\n",
 				fam_name(cur.v[i].k.family),
-				lsec_nf_table_name(cur.v[i].k.chain),
-				cur.v[i].packets, cur.v[i].bytes, buf);
+				lsec_nf_table_name(cur.v[i].k.chain), pk, by, buf);
 		}
 		if (!cur.n)
 			cli_say(ctx, "no lsec rules (%s backend)\n", ops->name);

@@ -264,3 +264,65 @@ bad:
 			      "characters without '/', ':' or blanks",
 			      s ? s : "");
 }
+
+bool lsec_inet_prefix_contains(const struct lsec_inet_prefix *outer,
+			       const struct lsec_inet_prefix *p)
+{
+	uint8_t m[16];
+	size_t i;
+
+	if (outer->family != p->family || outer->len > p->len)
+		return false;
+	lsec_inet_mask(outer->family, outer->len, m);
+	for (i = 0; i < 16; i++)
+		if ((p->addr[i] & m[i]) != outer->addr[i])
+			return false;
+	return true;
+}
+
+struct nest_item {
+	const struct lsec_inet_prefix *p;
+	size_t i;
+};
+
+/* family, then address, then the wider first (then input order) */
+static int nest_cmp(const void *a, const void *b)
+{
+	const struct nest_item *x = a, *y = b;
+	int c = (int)x->p->family - (int)y->p->family;
+
+	if (!c)
+		c = memcmp(x->p->addr, y->p->addr, 16);
+	if (!c)
+		c = (int)x->p->len - (int)y->p->len;
+	if (!c)
+		c = x->i < y->i ? -1 : x->i > y->i;
+	return c;
+}
+
+int lsec_inet_outermost(const struct lsec_inet_prefix *const *v, size_t n,
+			size_t *outer)
+{
+	struct nest_item *it = malloc((n ? n : 1) * sizeof(*it));
+	const struct nest_item *top = NULL;
+	size_t i;
+
+	if (!it)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		it[i] = (struct nest_item){ v[i], i };
+	qsort(it, n, sizeof(*it), nest_cmp);
+	/* Prefixes either nest or are disjoint, so in this order whatever
+	 * holds an item comes before it, and the outermost of those is the
+	 * last one that was not itself held (top). */
+	for (i = 0; i < n; i++) {
+		if (top && lsec_inet_prefix_contains(top->p, it[i].p)) {
+			outer[it[i].i] = top->i;
+		} else {
+			outer[it[i].i] = (size_t)-1;
+			top = &it[i];
+		}
+	}
+	free(it);
+	return 0;
+}

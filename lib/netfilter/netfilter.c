@@ -90,30 +90,69 @@ bool lsec_nf_key_block_addr(const struct lsec_nf_key *k,
 
 /* ---- rule sets ---- */
 
+/* The plain tag, the comment of nearly every rule, is shared rather than
+ * copied: a 100,000-address block would otherwise cost 100,000 strdup()s
+ * per copy of its rules. */
+static char shared_tag[] = LSEC_NF_TAG;
+
+static char *comment_dup(const char *c)
+{
+	return !c ? NULL : streq(c, LSEC_NF_TAG) ? shared_tag : strdup(c);
+}
+
+static void comment_free(char *c)
+{
+	if (c != shared_tag)
+		free(c);
+}
+
+int lsec_nf_ruleset_reserve(struct lsec_nf_ruleset *s, size_t n)
+{
+	struct lsec_nf_rule *v;
+
+	if (s->cap - s->n >= n)
+		return 0;
+	v = realloc(s->v, (s->n + n) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	s->cap = s->n + n;
+	return 0;
+}
+
 int lsec_nf_ruleset_add(struct lsec_nf_ruleset *s, const struct lsec_nf_rule *r)
 {
 	struct lsec_nf_rule *d;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct lsec_nf_rule *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (s->n == s->cap &&
+	    lsec_nf_ruleset_reserve(s, s->cap ? s->cap : 16) < 0)
+		return -ENOMEM;
 	d = &s->v[s->n];
 	*d = *r;
-	d->comment = r->comment ? strdup(r->comment) : NULL;
+	d->comment = comment_dup(r->comment);
 	d->text = r->text ? strdup(r->text) : NULL;
 	if ((r->comment && !d->comment) || (r->text && !d->text)) {
-		free(d->comment);
+		comment_free(d->comment);
 		free(d->text);
 		return -ENOMEM;
 	}
 	s->n++;
 	return 0;
+}
+
+void lsec_nf_ruleset_keep(struct lsec_nf_ruleset *s, const bool *keep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++) {
+		if (keep[i]) {
+			s->v[n++] = s->v[i];
+			continue;
+		}
+		comment_free(s->v[i].comment);
+		free(s->v[i].text);
+	}
+	s->n = n;
 }
 
 void lsec_nf_ruleset_free(struct lsec_nf_ruleset *s)
@@ -123,7 +162,7 @@ void lsec_nf_ruleset_free(struct lsec_nf_ruleset *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->n; i++) {
-		free(s->v[i].comment);
+		comment_free(s->v[i].comment);
 		free(s->v[i].text);
 	}
 	free(s->v);
@@ -135,7 +174,10 @@ void lsec_nf_plan_free(struct lsec_nf_plan *p)
 	if (!p)
 		return;
 	lsec_nf_ruleset_free(&p->del);
+	if (p->add_borrowed)
+		memset(&p->add, 0, sizeof(p->add));
 	lsec_nf_ruleset_free(&p->add);
+	p->add_borrowed = false;
 }
 
 /* ---- key hash set (open addressing, linear probing) ---- */
@@ -180,6 +222,14 @@ static int keyset_grow(struct lsec_nf_keyset *s)
 	free(s->slot);
 	s->slot = slot;
 	s->cap = cap;
+	return 0;
+}
+
+int lsec_nf_keyset_reserve(struct lsec_nf_keyset *s, size_t n)
+{
+	while ((s->n + n) * 2 > s->cap)
+		if (keyset_grow(s) < 0)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -552,9 +602,13 @@ int lsec_nf_rules_block(const struct lsec_inet_prefix *addrs, size_t n,
 			const char *comment, struct lsec_nf_ruleset *out,
 			struct lsec_err *e)
 {
+	size_t ndirs = all ? 2 : !!(dirs & LSEC_NF_DIR_IN) + !!(dirs & LSEC_NF_DIR_OUT);
 	size_t i;
 	int d, r;
 
+	/* one allocation for the lot (a --file may hold 100,000) */
+	if (lsec_nf_ruleset_reserve(out, n * ndirs * (all ? 3 : reject ? 2 : 1)) < 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		const struct lsec_inet_prefix *a = &addrs[i];
 

@@ -98,25 +98,41 @@ static int chain_by_name(const char *s)
 	return -1;
 }
 
-/* ---- block sets: (chain, direction, family, kind) ---- */
+/* ---- block sets: (counting, chain, direction, family, kind) ----
+ *
+ * An address blocked by name has a counter of its own (lsec fw list shows
+ * what it dropped); addresses loaded from a file go to a "_bulk" twin set
+ * without per-element counters: nf_tables gives each counted element a
+ * per-CPU counter, which more than doubles the kernel's time to load
+ * 100,000 of them.  nft(8) requires a set to declare its elements'
+ * statements, so the two kinds cannot share one set (and stay printable
+ * and restorable by nft).  The set's rule counts the bulk set's drops. */
 
-#define NSETS (3 * 2 * 2 * 2)
+#define NSETS (2 * 3 * 2 * 2 * 2)
 
-static int set_index(int chain, int dst, int v6, int net)
+static int set_index(bool bulk, int chain, bool dst, bool v6, bool net)
 {
-	return ((chain * 2 + dst) * 2 + v6) * 2 + net;
+	return (((bulk * 3 + chain) * 2 + dst) * 2 + v6) * 2 + net;
 }
 
-static void set_name(int idx, char *buf, size_t n)
-{
-	int net = idx & 1, v6 = (idx >> 1) & 1, dst = (idx >> 2) & 1,
-	    chain = idx >> 3;
+static bool set_net(int s) { return s & 1; }
+static bool set_v6(int s) { return (s >> 1) & 1; }
+static bool set_dst(int s) { return (s >> 2) & 1; }
+static int set_chain(int s) { return (s >> 3) % 3; }
+static bool set_bulk(int s) { return s >= NSETS / 2; }
+static unsigned set_bytes(int s) { return set_v6(s) ? 16 : 4; }
+/* the counted set of s's kind */
+static int set_base(int s) { return s % (NSETS / 2); }
 
-	snprintf(buf, n, "%s_%s%c%s", chain_names[chain], dst ? "dst" : "src",
-		 v6 ? '6' : '4', net ? "_net" : "");
+static void set_name(int s, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s_%s%c%s%s", chain_names[set_chain(s)],
+		 set_dst(s) ? "dst" : "src", set_v6(s) ? '6' : '4',
+		 set_net(s) ? "_net" : "", set_bulk(s) ? "_bulk" : "");
 }
 
-/* The set an address-only DROP rule lives in, or -1 for a real rule. */
+/* The counted set an address-only DROP rule's kind lives in, or -1 for a
+ * real rule. */
 static int set_of_key(const struct lsec_nf_key *k)
 {
 	struct lsec_inet_prefix p;
@@ -124,8 +140,16 @@ static int set_of_key(const struct lsec_nf_key *k)
 
 	if (!lsec_nf_key_block_addr(k, &p, &dst))
 		return -1;
-	return set_index(k->chain, dst, k->family == 6,
+	return set_index(false, k->chain, dst, k->family == 6,
 			 p.len < (k->family == 6 ? 128 : 32));
+}
+
+/* The set a rule is (or goes) in: its kind's, bulk when uncounted. */
+static int set_of_rule(const struct lsec_nf_rule *r)
+{
+	int s = set_of_key(&r->k);
+
+	return s < 0 || !r->uncounted ? s : s + NSETS / 2;
 }
 
 /* ---- the session ---- */
@@ -592,12 +616,13 @@ static int elem_to_rule(const struct lsec_inet_prefix *p,
 			const struct lsec_nft_elem *el, void *userdata)
 {
 	struct elem_ctx *c = userdata;
-	int chain = c->idx >> 3, dst = (c->idx >> 2) & 1;
+	int chain = set_chain(c->idx), dst = set_dst(c->idx);
 	struct lsec_nf_rule r = { .comment = (char *)(el->comment[0]
 							  ? el->comment
 							  : LSEC_NF_TAG),
 				  .packets = el->packets,
-				  .bytes = el->bytes };
+				  .bytes = el->bytes,
+				  .uncounted = set_bulk(c->idx) };
 
 	lsec_nf_key_init(&r.k, p->family, (enum lsec_nf_chain)chain,
 			 LSEC_NF_DROP);
@@ -713,7 +738,7 @@ static int list_some(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 			struct elem_ctx ec = { out, s };
 			char name[64];
 
-			if (s >> 3 != c || !b->set[s])
+			if (set_chain(s) != c || !b->set[s])
 				continue;
 			if (pt && !pt->read[s]) {
 				size_t j;
@@ -725,7 +750,7 @@ static int list_some(struct lsec_nf_backend *b, struct lsec_nf_ruleset *out,
 			}
 			set_name(s, name, sizeof(name));
 			r = lsec_nft_set_read(LSEC_NFT_BLOCK_TABLE, name,
-					      (s >> 1) & 1 ? 16 : 4, s & 1,
+					      set_bytes(s), set_net(s),
 					      elem_to_rule, &ec);
 			if (r == -ENOENT)
 				r = 0;
@@ -780,6 +805,7 @@ struct found_ctx {
 	const struct lsec_nf_rule *const *req;
 	const struct lsec_nf_ruleset *present;
 	bool *hit;                   /* per rule of present */
+	bool bulk;                   /* the set looked in is a bulk one */
 };
 
 static int found_rule(size_t idx, const struct lsec_nft_elem *el, void *userdata)
@@ -790,7 +816,8 @@ static int found_rule(size_t idx, const struct lsec_nft_elem *el, void *userdata
 				  .comment = (char *)(el->comment[0] ? el->comment
 								     : LSEC_NF_TAG),
 				  .packets = el->packets,
-				  .bytes = el->bytes };
+				  .bytes = el->bytes,
+				  .uncounted = c->bulk };
 
 	if (c->present && q >= c->present->v && q < c->present->v + c->present->n)
 		c->hit[q - c->present->v] = true;
@@ -815,12 +842,13 @@ static int lookup_set(int s, const struct lsec_nf_rule *const *req, size_t n,
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	set_name(s, name, sizeof(name));
 	fc->req = req;
+	fc->bulk = set_bulk(s);
 	/* an empty set answers every lookup with "no": skip them */
 	r = lsec_nft_set_any(LSEC_NFT_BLOCK_TABLE, name, &any);
 	if (r >= 0 && any) {
 		for (i = 0; i < n; i++)
 			pp[i] = key_prefix(&req[i]->k, &pv[i]);
-		r = lsec_nft_set_get(LSEC_NFT_BLOCK_TABLE, name, (s >> 1) & 1 ? 16 : 4,
+		r = lsec_nft_set_get(LSEC_NFT_BLOCK_TABLE, name, set_bytes(s),
 				     pp, n, present, found_rule, fc);
 	}
 	if (r == -ENOENT)
@@ -848,6 +876,75 @@ static int add_req(const struct lsec_nf_rule ***v, size_t *n, size_t *cap,
 }
 
 /*
+ * nf_tables interval sets refuse overlapping elements, so prefixes that
+ * nest are settled in the plan: a prefix inside another one that stays or
+ * comes (in either set of its kind) is already blocked and is not added;
+ * an element inside a prefix being added goes, replaced by it.  Either way
+ * every address asked for ends up blocked, as with ipset's hash:net.
+ */
+static int settle_nesting(const struct lsec_nf_ruleset *cur, struct lsec_nf_plan *p,
+			  struct lsec_err *e)
+{
+	_cleanup_free_ struct lsec_inet_prefix *pv = NULL;
+	_cleanup_free_ const struct lsec_inet_prefix **pp = NULL;
+	_cleanup_free_ const struct lsec_nf_rule **who = NULL;
+	_cleanup_free_ size_t *outer = NULL;
+	_cleanup_free_ bool *keep = NULL;
+	struct lsec_nf_keyset gone = { 0 };
+	size_t n = 0, i, max = cur->n + p->add.n, nadd = 0;
+	bool any = false;
+	int r = 0, s, k;
+
+	for (i = 0; i < p->add.n && !any; i++)
+		any = (s = set_of_key(&p->add.v[i].k)) >= 0 && set_net(s);
+	if (!any)
+		return 0;
+	pv = calloc(max, sizeof(*pv));
+	pp = calloc(max, sizeof(*pp));
+	who = calloc(max, sizeof(*who));
+	outer = calloc(max, sizeof(*outer));
+	keep = calloc(p->add.n, sizeof(*keep));
+	if (!pv || !pp || !who || !outer || !keep)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	for (i = 0; i < p->del.n && r >= 0; i++)
+		r = lsec_nf_keyset_add(&gone, &p->del.v[i].k);
+	for (i = 0; i < p->add.n; i++)
+		keep[i] = true;
+	/* kind by kind (chain, side, family: the counted and the bulk set
+	 * together): the adds first (who[0..nadd)), then what stays */
+	for (k = 0; k < NSETS / 2 && r >= 0; k++) {
+		if (!set_net(k))
+			continue;
+		for (i = n = 0; i < p->add.n; i++)
+			if (set_of_key(&p->add.v[i].k) == k)
+				who[n++] = &p->add.v[i];
+		if (!n)
+			continue;
+		nadd = n;
+		for (i = 0; i < cur->n; i++)
+			if (set_of_key(&cur->v[i].k) == k &&
+			    !lsec_nf_keyset_has(&gone, &cur->v[i].k))
+				who[n++] = &cur->v[i];
+		for (i = 0; i < n; i++)
+			pp[i] = key_prefix(&who[i]->k, &pv[i]);
+		r = lsec_inet_outermost(pp, n, outer);
+		for (i = 0; i < n && r >= 0; i++) {
+			if (outer[i] == (size_t)-1)
+				continue;
+			if (i < nadd)
+				keep[who[i] - p->add.v] = false;
+			else if (lsec_nf_ruleset_add(&p->del, who[i]) < 0)
+				r = -ENOMEM;
+		}
+	}
+	lsec_nf_keyset_free(&gone);
+	if (r < 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	lsec_nf_ruleset_keep(&p->add, keep);
+	return 0;
+}
+
+/*
  * The plan of lsec_nf_plan_build, but the plain block sets are not read:
  * only the requested addresses are looked up, so a block or unblock costs
  * what it changes, not what the sets hold.  Interval sets (prefixes) that
@@ -871,7 +968,7 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 	struct found_ctx fc = { .present = present, .hit = hit };
 	int r = 0, s, t;
 
-	if (!pt || !rep || !hit) {
+	if (!pt || !rep || !hit || lsec_nf_keyset_reserve(&seen, np) < 0) {
 		r = lsec_err_set(e, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -885,11 +982,11 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 			if (t == 0)
 				rep[i] = i;
 			s = set_of_key(&rule->k);
-			only_elems &= s >= 0 && !(s & 1);
+			only_elems &= s >= 0 && !set_net(s);
 			if (s < 0)
 				continue;
-			if (s & 1) {
-				pt->read[s] = true;
+			if (set_net(s)) {
+				pt->read[s] = pt->read[s + NSETS / 2] = true;
 				continue;
 			}
 			r = lsec_nf_keyset_add(&seen, &rule->k);
@@ -912,12 +1009,13 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 	if (r < 0)
 		r = lsec_err_set(e, -r, "nf_tables: reading table %s: %s",
 				 LSEC_NFT_BLOCK_TABLE, strerror(-r));
+	/* a kind's requests are looked up in its counted and its bulk set */
 	for (s = 0; s < NSETS && r >= 0; s++)
-		if (nreq[s] && b->set[s]) {
+		if (nreq[set_base(s)] && b->set[s]) {
 			/* found elements join the current rules only where
 			 * something may have to go */
 			fc.out = absent && absent->n ? &pt->found[s] : NULL;
-			r = lookup_set(s, req[s], nreq[s], &fc, e);
+			r = lookup_set(s, req[set_base(s)], nreq[set_base(s)], &fc, e);
 		}
 	for (i = 0; i < np && r >= 0; i++) {
 		hit[i] = hit[rep[i]];
@@ -926,7 +1024,18 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 	/* only addresses to add (lsec fw block): the plan is what the lookups
 	 * did not find, each once; no rule listing is needed */
 	if (r >= 0 && !(absent && absent->n) && only_elems) {
+		bool all_new = true;
+
 		memset(ret, 0, sizeof(*ret));
+		for (i = 0; i < np && all_new; i++)
+			all_new = rep[i] == i && !hit[i];
+		if (all_new) {
+			ret->add = *present;
+			ret->add_borrowed = true;
+			goto out;
+		}
+		if (lsec_nf_ruleset_reserve(&ret->add, np) < 0)
+			r = lsec_err_set(e, ENOMEM, "out of memory");
 		for (i = 0; i < np && r >= 0; i++)
 			if (rep[i] == i && !hit[i] &&
 			    lsec_nf_ruleset_add(&ret->add, &present->v[i]) < 0)
@@ -947,6 +1056,8 @@ static int nft_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pre
 	}
 	if (r >= 0)
 		r = lsec_nf_plan_build(&cur, any_hit ? &left : present, absent, ret, e);
+	if (r >= 0)
+		r = settle_nesting(&cur, ret, e);
 out:
 	for (s = 0; s < NSETS; s++) {
 		free(req[s]);
@@ -986,12 +1097,15 @@ void lsec_nft_put_chain(FILE *f, enum lsec_nf_chain c)
 		chain_names[c], chain_specs[c]);
 }
 
-static void put_block_set(FILE *f, const char *name, bool v6, bool interval)
+static void put_block_set(FILE *f, int s)
 {
+	char name[64];
+
+	set_name(s, name, sizeof(name));
 	fprintf(f,
-		"add set inet " LSEC_NFT_BLOCK_TABLE
-		" %s { type %s; flags %stimeout; counter; }\n",
-		name, v6 ? "ipv6_addr" : "ipv4_addr", interval ? "interval," : "");
+		"add set inet " LSEC_NFT_BLOCK_TABLE " %s { type %s; flags %stimeout; %s}\n",
+		name, set_v6(s) ? "ipv6_addr" : "ipv4_addr",
+		set_net(s) ? "interval," : "", set_bulk(s) ? "" : "counter; ");
 }
 
 /* Elements of one set, from rules or prefixes, "a, b comment "x", ..." */
@@ -1015,10 +1129,10 @@ static int put_set_elems(FILE *f, const char *verb, int s,
 
 	for (i = 0; i < rs->n; i++) {
 		const struct lsec_nf_rule *r = &rs->v[i];
-		bool dst = (s >> 2) & 1;
+		bool dst = set_dst(s);
 		int q;
 
-		if (set_of_key(&r->k) != s)
+		if (set_of_rule(r) != s)
 			continue;
 		if (first) {
 			set_name(s, name, sizeof(name));
@@ -1039,14 +1153,13 @@ static int put_set_elems(FILE *f, const char *verb, int s,
 static void put_set_rule(FILE *f, int s)
 {
 	char name[64];
-	int chain = s >> 3, dst = (s >> 2) & 1, v6 = (s >> 1) & 1;
 
 	set_name(s, name, sizeof(name));
 	fprintf(f,
 		"add rule inet " LSEC_NFT_BLOCK_TABLE " %s %s %s @%s counter drop "
 		"comment \"lsec-set\"\n",
-		chain_names[chain], v6 ? "ip6" : "ip", dst ? "daddr" : "saddr",
-		name);
+		chain_names[set_chain(s)], set_v6(s) ? "ip6" : "ip",
+		set_dst(s) ? "daddr" : "saddr", name);
 }
 
 /* The block table, its chain for set s and set s with its rule. */
@@ -1054,13 +1167,12 @@ static void put_block_struct(FILE *f, const bool need_set[NSETS],
 			     const struct lsec_nf_backend *b)
 {
 	bool chain[3] = { 0 };
-	char name[64];
 	int s, c;
 
 	fputs("add table inet " LSEC_NFT_BLOCK_TABLE
 	      " { comment \"lsec fw block\"; }\n", f);
 	for (s = 0; s < NSETS; s++)
-		chain[s >> 3] |= need_set[s];
+		chain[set_chain(s)] |= need_set[s];
 	for (c = 0; c < 3; c++)
 		if (chain[c])
 			fprintf(f,
@@ -1070,8 +1182,7 @@ static void put_block_struct(FILE *f, const bool need_set[NSETS],
 				chain_names[c], chain_names[c]);
 	for (s = 0; s < NSETS; s++)
 		if (need_set[s] && !b->set[s]) {
-			set_name(s, name, sizeof(name));
-			put_block_set(f, name, (s >> 1) & 1, s & 1);
+			put_block_set(f, s);
 			put_set_rule(f, s);
 		}
 }
@@ -1099,8 +1210,8 @@ static int apply_elems(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 	/* the set of each rule (del, then add) in ops[].bytes for now */
 	for (t = 0; t < 2; t++)
 		for (i = 0; i < part[t]->n; i++, n++) {
-			s = set_of_key(&part[t]->v[i].k);
-			if (s < 0 || (s & 1))
+			s = set_of_rule(&part[t]->v[i]);
+			if (s < 0 || set_net(s))
 				return 0;
 			ops[n].bytes = (unsigned)s;
 			if (t == 1) {
@@ -1125,7 +1236,7 @@ static int apply_elems(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 				return r;
 			ops[n] = (struct lsec_nft_elem_op){
 				.set = names[s],
-				.bytes = (s >> 1) & 1 ? 16 : 4,
+				.bytes = set_bytes(s),
 				.add = t == 1,
 				.p = key_prefix(&rule->k, &pv[n]),
 				.comment = t == 1 && !streq(rule->comment, LSEC_NF_TAG)
@@ -1185,7 +1296,7 @@ static int nft_apply(struct lsec_nf_backend *b, const struct lsec_nf_plan *p,
 	for (i = 0; i < p->add.n; i++) {
 		const struct lsec_nf_key *k = &p->add.v[i].k;
 
-		if ((s = set_of_key(k)) >= 0) {
+		if ((s = set_of_rule(&p->add.v[i])) >= 0) {
 			need_set[s] = sets = true;
 		} else if (k->chain < LSEC_NF_CHAIN_MAX) {
 			need_chain[k->chain] = rules = true;
@@ -1316,14 +1427,15 @@ static int nft_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 	r = nft_list(b, &rs, e);
 	if (r < 0)
 		return r;
+	/* one inet table serves both families */
 	for (fi = 0; fi < 2; fi++) {
 		st->fam[fi].available = true;
 		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
 			st->fam[fi].chain[c] = st->fam[fi].hooked[c] = b->chain[c];
-	for (c = 0; c < NSETS; c++)
-		if (b->set[c])
-			for (fi = 0; fi < 2; fi++)
-				st->fam[fi].chain[c >> 3] = st->fam[fi].hooked[c >> 3] = true;
+		for (c = 0; c < NSETS; c++)
+			if (b->set[c])
+				st->fam[fi].chain[set_chain(c)] =
+					st->fam[fi].hooked[set_chain(c)] = true;
 	}
 	for (i = 0; i < rs.n; i++) {
 		const struct lsec_nf_key *k = &rs.v[i].k;

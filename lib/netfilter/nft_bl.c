@@ -308,6 +308,62 @@ static int change_hosts(const char *name, const struct lsec_inet_prefix **v,
 	return 0;
 }
 
+/*
+ * Interval sets refuse overlapping elements (as in nft.c's settle_nesting):
+ * a CIDR inside one that stays or comes is not added, an entry inside a
+ * CIDR being added goes.  outs has room for cur->n more.
+ */
+static int settle_nesting(const struct lsec_bl *cur, const struct lsec_inet_prefix **ins,
+			  size_t *nin, const struct lsec_inet_prefix **outs,
+			  size_t *nout, struct lsec_err *e)
+{
+	size_t max = *nin + cur->n + 1, n, i, j, nadd;
+	_cleanup_free_ const struct lsec_inet_prefix **who = calloc(max, sizeof(*who));
+	_cleanup_free_ size_t *from = calloc(max, sizeof(*from)); /* index in ins */
+	_cleanup_free_ size_t *outer = calloc(max, sizeof(*outer));
+	_cleanup_free_ bool *going = calloc(cur->n + 1, sizeof(*going));
+	_cleanup_free_ bool *keep = calloc(*nin + 1, sizeof(*keep));
+	int k;
+
+	if (!who || !from || !outer || !going || !keep)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	/* entries of cur already going (--replace) do not hold anything */
+	for (j = 0; cur->n && j < *nout; j++)
+		if (outs[j] >= &cur->v[0].p && outs[j] <= &cur->v[cur->n - 1].p)
+			going[((const char *)outs[j] - (const char *)&cur->v[0].p) /
+			      sizeof(cur->v[0])] = true;
+	for (i = 0; i < *nin; i++)
+		keep[i] = true;
+	for (k = 1; k < 4; k += 2) { /* the CIDR kinds, per family */
+		for (i = n = 0; i < *nin; i++)
+			if (kind_of(ins[i]) == k) {
+				from[n] = i;
+				who[n++] = ins[i];
+			}
+		if (!n)
+			continue;
+		nadd = n;
+		for (i = 0; i < cur->n; i++)
+			if (kind_of(&cur->v[i].p) == k && !going[i])
+				who[n++] = &cur->v[i].p;
+		if (lsec_inet_outermost(who, n, outer) < 0)
+			return lsec_err_set(e, ENOMEM, "out of memory");
+		for (i = 0; i < n; i++) {
+			if (outer[i] == (size_t)-1)
+				continue;
+			if (i < nadd)
+				keep[from[i]] = false;
+			else
+				outs[(*nout)++] = who[i];
+		}
+	}
+	for (i = j = 0; i < *nin; i++)
+		if (keep[i])
+			ins[j++] = ins[i];
+	*nin = j;
+	return 0;
+}
+
 static int change(struct lsec_nf_backend *b, const char *name,
 		  const struct lsec_inet_prefix *v, size_t n,
 		  uint64_t timeout_ms, bool add, bool replace, bool check,
@@ -344,7 +400,8 @@ static int change(struct lsec_nf_backend *b, const char *name,
 	if (r < 0)
 		goto out;
 	ins = calloc(want.n + 1, sizeof(*ins));
-	outs = calloc((replace ? cur.n : want.n) + 1, sizeof(*outs));
+	/* room for nested entries of cur going too (settle_nesting) */
+	outs = calloc(cur.n + want.n + 1, sizeof(*outs));
 	if (!ins || !outs) {
 		r = lsec_err_set(e, ENOMEM, "out of memory");
 		goto out;
@@ -359,6 +416,11 @@ static int change(struct lsec_nf_backend *b, const char *name,
 		for (i = 0; i < cur.n; i++)
 			if (!lsec_bl_has(&want, &cur.v[i].p))
 				outs[nout++] = &cur.v[i].p;
+	if (add) {
+		r = settle_nesting(&cur, ins, &nin, outs, &nout, e);
+		if (r < 0)
+			goto out;
+	}
 	res->added = nin;
 	res->removed = nout;
 	res->entries = full ? cur.n + nin - nout : (size_t)-1;

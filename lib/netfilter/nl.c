@@ -9,6 +9,8 @@
 
 #include <linux/netfilter/nfnetlink.h>
 
+#include "lsec/cleanup.h"
+
 #define RECV_BUF (1u << 17)
 
 const struct nlattr *lsec_nl_attrs(const struct nlmsghdr *h, int *rem)
@@ -59,133 +61,112 @@ static int nl_send(int fd, const char *req, size_t len)
 	return sendto(fd, req, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 }
 
-/* One request sent on a socket of its own, and room for the answers. */
-struct conv {
-	int fd;
-	char *buf;
-};
-
-static void conv_end(struct conv *c)
+/*
+ * Send req on a new socket, then hand every message received to fn until
+ * it returns non-zero: > 0 done (0 returned), < 0 that error.
+ */
+static int nl_exchange(const char *req, size_t len, lsec_nl_msg_fn fn,
+		       void *userdata)
 {
-	if (c->fd >= 0)
-		close(c->fd);
-	free(c->buf);
-}
-
-static int conv_start(struct conv *c, const char *req, size_t len)
-{
+	_cleanup_close_ int fd = nl_socket(len);
+	_cleanup_free_ char *buf = NULL;
 	int r;
 
-	c->buf = NULL;
-	c->fd = nl_socket(len);
-	if (c->fd < 0)
-		return c->fd;
-	r = nl_send(c->fd, req, len);
+	if (fd < 0)
+		return fd;
+	r = nl_send(fd, req, len);
 	if (r < 0)
 		return r;
-	c->buf = malloc(RECV_BUF);
-	return c->buf ? 0 : -ENOMEM;
-}
-
-/* The next datagram's length, or -errno. */
-static int conv_recv(struct conv *c)
-{
+	buf = malloc(RECV_BUF);
+	if (!buf)
+		return -ENOMEM;
 	for (;;) {
-		ssize_t n = recv(c->fd, c->buf, RECV_BUF, 0);
-
-		if (n >= 0)
-			return (int)n;
-		if (errno != EINTR)
-			return -errno;
-	}
-}
-
-static int nl_dump(struct conv *c, uint32_t seq, lsec_nl_msg_fn fn,
-		   void *userdata)
-{
-	for (;;) {
-		int left = conv_recv(c), r;
+		ssize_t n = recv(fd, buf, RECV_BUF, 0);
 		const struct nlmsghdr *h;
+		int left;
 
-		if (left < 0)
-			return left;
-		for (h = (const struct nlmsghdr *)c->buf; NLMSG_OK(h, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		left = (int)n;
+		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
 		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				int err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-
-				if (err)
-					return err;
-				continue;
-			}
 			r = fn(h, userdata);
-			if (r < 0)
-				return r;
-			if (r > 0)
-				return 0; /* the caller has seen enough */
+			if (r != 0)
+				return r < 0 ? r : 0;
 		}
 	}
+}
+
+struct dump_ctx {
+	uint32_t seq;
+	lsec_nl_msg_fn fn;
+	void *userdata;
+};
+
+static int dump_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct dump_ctx *c = userdata;
+	int r;
+
+	if (h->nlmsg_seq != c->seq)
+		return 0;
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+	r = c->fn(h, c->userdata);
+	return r; /* > 0: the caller has seen enough */
 }
 
 int lsec_nl_dump(const char *req, size_t len, uint32_t seq, lsec_nl_msg_fn fn,
 		 void *userdata)
 {
-	struct conv c;
-	int r = conv_start(&c, req, len);
+	struct dump_ctx c = { seq, fn, userdata };
 
-	if (r >= 0)
-		r = nl_dump(&c, seq, fn, userdata);
-	conv_end(&c);
-	return r;
+	return nl_exchange(req, len, dump_msg, &c);
 }
 
-int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
+struct ack_ctx {
+	uint32_t first, n, acked;
+	int err;   /* the first error acked */
+	int *errs; /* NULL, or every request's answer */
+};
+
+static int ack_msg(const struct nlmsghdr *h, void *userdata)
 {
-	return lsec_nl_acked_each(req, len, first, n, NULL);
-}
+	struct ack_ctx *c = userdata;
+	int err;
 
-static int nl_acks(struct conv *c, uint32_t first, uint32_t n, int *errs)
-{
-	uint32_t acked = 0;
-	int err = 0;
-
-	/* with errs, every ack is awaited: one error does not end the rest */
-	while (acked < n && (errs || !err)) {
-		int left = conv_recv(c);
-		const struct nlmsghdr *h;
-
-		if (left < 0)
-			return left;
-		for (h = (const struct nlmsghdr *)c->buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			int e;
-
-			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first ||
-			    h->nlmsg_seq >= first + n)
-				continue;
-			e = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-			if (errs)
-				errs[h->nlmsg_seq - first] = e;
-			else if (e && !err)
-				err = e;
-			acked++;
-		}
-	}
-	return err;
+	if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < c->first ||
+	    h->nlmsg_seq >= c->first + c->n)
+		return 0;
+	err = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+	if (c->errs)
+		c->errs[h->nlmsg_seq - c->first] = err;
+	else if (err && !c->err)
+		c->err = err;
+	c->acked++;
+	/* stop at the first error, as before: later acks only repeat it
+	 * (unless every answer is wanted) */
+	return (!c->errs && c->err) || c->acked == c->n;
 }
 
 int lsec_nl_acked_each(const char *req, size_t len, uint32_t first, uint32_t n,
 		       int *errs)
 {
-	struct conv c;
-	int r = conv_start(&c, req, len);
+	struct ack_ctx c = { .first = first, .n = n, .errs = errs };
+	int r;
 
-	if (r >= 0)
-		r = nl_acks(&c, first, n, errs);
-	conv_end(&c);
-	return r;
+	if (!n)
+		return 0;
+	r = nl_exchange(req, len, ack_msg, &c);
+	return r < 0 ? r : c.err;
+}
+
+int lsec_nl_acked(const char *req, size_t len, uint32_t first, uint32_t n)
+{
+	return lsec_nl_acked_each(req, len, first, n, NULL);
 }

@@ -93,7 +93,8 @@ int lsec_sc_resolve(const struct lsec_sc_policy *p, struct lsec_sc_filter *f,
 	done = calloc(n + ELEMENTSOF(io_uring_calls), sizeof(*done));
 	if (!all || !done)
 		return lsec_err_set(e, ENOMEM, "out of memory");
-	memcpy(all, p->rules, n * sizeof(*all));
+	if (n) /* an empty policy has no rules array */
+		memcpy(all, p->rules, n * sizeof(*all));
 	denies = is_deny(&f->def);
 	for (i = 0; i < n; i++)
 		denies = denies || is_deny(&all[i].act);

@@ -31,6 +31,9 @@ else
 		"the address is an entry of lsec's ipset, with counters"
 fi
 n=$(rules_in in_a)
+expect_rc 0 "status after a block" in_a "$LSEC" fw status --json
+expect_eq "$(json_get "$OUT" 'd["families"]["ipv4"]["available"], d["families"]["ipv6"]["available"], d["families"]["ipv4"]["rules"]')" \
+	"True True 1" "status: both families available, the block counted"
 
 # --- idempotence and --check ---
 expect_rc 0 "block again" in_a "$LSEC" fw block $ADDR_B --json
@@ -118,6 +121,26 @@ expect_eq "$(ruleset in_a)" "$before" "nothing from the bad file was added"
 expect_rc 0 "unblock --file" in_a "$LSEC" fw unblock --file "$T/list" 203.0.113.5 --json
 expect_eq "$(jcount removed "$OUT")" "4" "unblock --file removed all four"
 
+# --- nested prefixes: nf_tables interval sets refuse overlaps, so on nft a
+# prefix inside a blocked one is no change and a wider one replaces what it
+# holds; the legacy ipset (hash:net) keeps both.  Either way every address
+# asked for is blocked. ---
+printf '10.200.0.0/16\n10.200.0.0/24\n' >"$T/nested"
+expect_rc 0 "block --file with nested prefixes" in_a "$LSEC" fw block --file "$T/nested" --json
+is_nft && expect_eq "$(json_get "$OUT" '[r["source"] for r in d["added"]]')" "['10.200.0.0/16']" \
+	"nft: the inner prefix is already blocked by the outer"
+expect_rc 1 "ping B->A dropped (B inside both)" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "block a prefix inside a blocked one" in_a "$LSEC" fw block 10.200.1.0/24 --json
+is_nft && expect_eq "$(jchanged "$OUT")" "False" "nft: no change, it is blocked already"
+expect_rc 0 "block a wider prefix" in_a "$LSEC" fw block 10.0.0.0/8 --json
+is_nft && expect_eq "$(json_get "$OUT" '[r["source"] for r in d["added"]], [r["source"] for r in d["removed"]]')" \
+	"['10.0.0.0/8'] ['10.200.0.0/16']" "nft: the wider prefix replaces the one it holds"
+expect_rc 1 "ping B->A still dropped" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "block the same file again" in_a "$LSEC" fw block --file "$T/nested" --json
+is_nft && expect_eq "$(jchanged "$OUT")" "False" "nft: the file is no change under the wider prefix"
+expect_rc 0 "unblock them all" in_a "$LSEC" fw unblock 10.0.0.0/8 10.200.0.0/16 10.200.0.0/24 10.200.1.0/24
+expect_rc 0 "ping B->A passes again" in_b ping -c1 -W1 -q $ADDR_A
+
 # --- many addresses (nft: point lookups of just these, not a set dump):
 # exact added/removed lists, comments kept, re-run no change ---
 python3 -c 'print("\n".join("100.64.%d.%d" % (i // 250, i % 250 + 1) for i in range(2000)))' >"$T/many"
@@ -126,11 +149,31 @@ expect_rc 0 "block --file of 2001" in_a "$LSEC" fw block --file "$T/many" --comm
 expect_eq "$(json_get "$OUT" 'd["changed"], len(d["added"]), d["added"][-1]["comment"]')" "True 2001 lsec: feed" \
 	"2001 added, with the comment"
 expect_rc 1 "ping B->A dropped (B is in the file)" in_b ping -c1 -W1 -q $ADDR_A
+# a file's addresses are a bulk load: on nft they go to a set without
+# per-element counters (the set's rule counts them), on legacy every entry
+# of the ipset counts
+expect_rc 0 "list after the file" in_a "$LSEC" fw list --json
+pk=$(json_get "$OUT" '[r["packets"] for r in d["rules"] if r["source"] == "'$ADDR_B'"]')
+if is_nft; then
+	expect_eq "$pk" "[None]" "nft: a file's address has no counter of its own (null)"
+	expect_match 'ip saddr @input_src4_bulk counter packets [1-9][0-9]* bytes [0-9]+ drop' "$(fw_save in_a)" \
+		"nft: the file went to the bulk set, whose rule counted the dropped ping"
+	expect_match "elements = \\{ .*$ADDR_B" "$(in_a nft list set inet lsec_block input_src4_bulk | tr -d '\n')" \
+		"nft: the address is an element of the bulk set"
+	expect_match "^ipv4 +filter +- +- +-A LSEC-INPUT -s $ADDR_B/32" "$(in_a "$LSEC" fw list)" \
+		"nft: list shows '-' for its counters"
+else
+	expect_match '^\[[1-9]' "$pk" "legacy: the ipset entry counted the dropped ping"
+fi
 expect_rc 0 "block --file again" in_a "$LSEC" fw block --file "$T/many" --json
 expect_eq "$(json_get "$OUT" 'd["changed"], len(d["added"]), len(d["removed"])')" "False 0 0" \
 	"re-run: changed false, nothing added"
 expect_rc 0 "block of listed, new and repeated" in_a "$LSEC" fw block 100.64.0.1 192.0.2.77 100.64.7.250 192.0.2.77 --json
 expect_eq "$(json_get "$OUT" '[r["source"] for r in d["added"]]')" "['192.0.2.77']" "only the new address is added, once"
+expect_rc 0 "list with both kinds" in_a "$LSEC" fw list --json
+expect_eq "$(json_get "$OUT" '[(r["source"], r["packets"]) for r in sorted(d["rules"], key=lambda r: r["source"]) if r["source"] in ("192.0.2.77", "100.64.0.1")]' | tr -d "'" | sed 's/None/null/')" \
+	"$(is_nft && echo '[(100.64.0.1, null), (192.0.2.77, 0)]' || echo '[(100.64.0.1, 0), (192.0.2.77, 0)]')" \
+	"an address named on the command line is counted on its own"
 expect_rc 0 "unblock of listed and unlisted" in_a "$LSEC" fw unblock $ADDR_B 198.51.100.99 --json
 expect_eq "$(json_get "$OUT" '[(r["source"], r["comment"]) for r in d["removed"]]')" "[('$ADDR_B', 'lsec: feed')]" \
 	"only the listed address is removed, with its comment"

@@ -93,10 +93,37 @@ expect_rc 1 "B->A dropped (B in the new feed)" in_b ping -c1 -W1 -q $ADDR_A
 expect_rc 0 "replace again" bl add bad --file "$T/feed2" --replace --json
 expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "same feed: no change"
 
+# --- nested CIDRs: nf_tables interval sets refuse overlaps, lsec settles
+# them (a CIDR inside a listed one is already blocked; a wider one replaces
+# the entries it holds); ipset's hash:net keeps both.  Either way every
+# address asked for is blocked. ---
+expect_rc 0 "add a CIDR holding B" bl add bad 10.200.0.0/24 --json
+expect_rc 0 "add a CIDR inside it and one beside" bl add bad 10.200.0.128/25 203.0.113.0/24 --json
+if is_nft; then
+	expect_eq "$(json_get "$OUT" 'd["added"], d["removed"]')" "1 0" "nft: the inner CIDR is already blocked"
+fi
+expect_rc 0 "add a wider CIDR" bl add bad 10.200.0.0/16 --json
+if is_nft; then
+	expect_eq "$(json_get "$OUT" 'd["added"], d["removed"]')" "1 1" "nft: the wider CIDR replaces the one it holds"
+fi
+expect_rc 1 "B->A dropped (inside every CIDR)" in_b ping -c1 -W1 -q $ADDR_A
+printf '%s\n' 10.200.0.0/24 10.0.0.0/8 10.200.0.0/16 192.0.2.1 $ADDR_B 198.51.100.0/24 >"$T/nested"
+expect_rc 0 "replace with a feed of nested CIDRs" bl add bad --file "$T/nested" --replace --json
+expect_rc 0 "list after" bl list bad --json
+if is_nft; then
+	expect_eq "$(json_get "$OUT" 'sorted(a["address"] for a in d["blocklists"][0]["addresses"])')" \
+		"['10.0.0.0/8', '10.200.0.2', '192.0.2.1', '198.51.100.0/24']" "nft: the outermost CIDRs, and the addresses (a set of their own)"
+else
+	expect_eq "$(json_get "$OUT" 'd["blocklists"][0]["entries"]')" "6" "legacy: hash:net keeps all six"
+fi
+expect_rc 1 "B->A dropped after the nested refresh" in_b ping -c1 -W1 -q $ADDR_A
+expect_rc 0 "replace again" bl add bad --file "$T/nested" --replace --json
+expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "nested feed again: no change"
+
 # --- removal (legacy: lsec fw block's own sets are no blocklist and stay) ---
 is_legacy && in_a "$LSEC" fw block 192.0.2.99 -q
 expect_rc 0 "flush the list" bl flush bad --json
-expect_eq "$(json_get "$OUT" 'd["changed"], d["removed"]')" "True 3" "flush removes the list"
+expect_eq "$(json_get "$OUT" 'd["changed"], d["removed"]')" "True $(is_nft && echo 4 || echo 6)" "flush removes the list"
 expect_rc 0 "B->A passes after flush" in_b ping -c1 -W1 -q $ADDR_A
 expect_rc 0 "flush again" bl flush bad --json
 expect_eq "$(json_get "$OUT" 'd["changed"]')" "False" "second flush: no change"

@@ -156,12 +156,60 @@ static void test_proto_iface(void **state)
 	assert_non_null(strstr(e.msg, "'..'"));
 }
 
+static struct lsec_inet_prefix P(const char *s)
+{
+	struct lsec_inet_prefix p;
+
+	assert_int_equal(lsec_inet_parse_prefix(s, &p, NULL), 0);
+	return p;
+}
+
+static void test_outermost(void **state)
+{
+	struct lsec_inet_prefix v[] = {
+		P("10.1.0.0/16"), P("10.0.0.0/8"), P("10.1.2.0/24"),
+		P("192.0.2.0/24"), P("2001:db8::/32"), P("10.0.0.0/8"),
+		P("11.0.0.0/8"), P("2001:db8:1::/48"), P("0.0.0.0/1"),
+		P("128.0.0.1"),
+	};
+	const struct lsec_inet_prefix *pv[10];
+	size_t outer[10], i;
+
+	(void)state;
+	for (i = 0; i < 10; i++)
+		pv[i] = &v[i];
+	assert_true(lsec_inet_prefix_contains(&v[1], &v[2]));
+	assert_false(lsec_inet_prefix_contains(&v[2], &v[1]));
+	assert_false(lsec_inet_prefix_contains(&v[1], &v[4]));
+	assert_int_equal(lsec_inet_outermost(pv, 10, outer), 0);
+	/* 0.0.0.0/1 holds every 10/8, 11/8 and their insides */
+	assert_int_equal(outer[0], 8);
+	assert_int_equal(outer[1], 8);
+	assert_int_equal(outer[2], 8);
+	assert_int_equal(outer[5], 8);
+	assert_int_equal(outer[6], 8);
+	assert_int_equal(outer[8], (size_t)-1);
+	/* beyond it: 192.0.2.0/24 and 128.0.0.1 stand alone */
+	assert_int_equal(outer[3], (size_t)-1);
+	assert_int_equal(outer[9], (size_t)-1);
+	assert_int_equal(outer[4], (size_t)-1);
+	assert_int_equal(outer[7], 4);
+	/* without /1: the first of two equal prefixes holds the second */
+	assert_int_equal(lsec_inet_outermost(pv, 8, outer), 0);
+	assert_int_equal(outer[1], (size_t)-1);
+	assert_int_equal(outer[5], 1);
+	assert_int_equal(outer[0], 1);
+	assert_int_equal(outer[2], 1);
+	assert_int_equal(outer[6], (size_t)-1);
+	assert_int_equal(lsec_inet_outermost(pv, 0, outer), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefix),   cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_endpoint), cmocka_unit_test(test_ports),
-		cmocka_unit_test(test_proto_iface),
+		cmocka_unit_test(test_proto_iface), cmocka_unit_test(test_outermost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -340,6 +340,30 @@ static void json_reader(void **state)
 	}
 }
 
+/* A policy with no rules (an empty file, found by fuzzing: the rule copy
+ * took a NULL array) resolves to "allow everything". */
+static void empty_policy(void **state)
+{
+	struct lsec_sc_policy p;
+	struct lsec_sc_filter f;
+	struct lsec_err e = { 0 };
+	struct lsec_sc_action a;
+	char *path = write_tmp("# nothing\n");
+
+	(void)state;
+	lsec_sc_policy_init(&p);
+	assert_int_equal(lsec_sc_policy_load(&p, path, &e), 0);
+	unlink(path);
+	free(path);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(lsec_sc_resolve(&p, &f, &e), 0);
+	assert_int_equal(f.def.kind, LSEC_SC_ALLOW);
+	a = lsec_sc_filter_action(&f, "mount");
+	assert_int_equal(a.kind, LSEC_SC_ALLOW);
+	lsec_sc_filter_free(&f);
+	lsec_sc_policy_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +374,7 @@ int main(void)
 		cmocka_unit_test(lists),
 		cmocka_unit_test(policy_files),
 		cmocka_unit_test(resolve_rules),
+		cmocka_unit_test(empty_policy),
 		cmocka_unit_test(json_reader),
 	};
 

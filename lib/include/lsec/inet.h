@@ -41,6 +41,17 @@ void lsec_inet_format_prefix(const struct lsec_inet_prefix *p, char *buf,
 			     size_t n);
 /* The netmask bytes of a prefix length. */
 void lsec_inet_mask(uint8_t family, uint8_t len, uint8_t mask[16]);
+/* Does outer hold every address of p (same family, outer->len <= p->len)? */
+bool lsec_inet_prefix_contains(const struct lsec_inet_prefix *outer,
+			       const struct lsec_inet_prefix *p);
+/*
+ * Nesting among prefixes (any mix of families): outer[i] is the index of
+ * the widest other prefix of v that holds v[i] (of an equal one, the
+ * first), or (size_t)-1 when none does.  O(n log n).  Returns 0 or
+ * -ENOMEM.  (nf_tables interval sets refuse overlapping elements.)
+ */
+int lsec_inet_outermost(const struct lsec_inet_prefix *const *v, size_t n,
+			size_t *outer);
 
 /* "22", "ssh" (looked up in /etc/services for proto, "tcp" or "udp", or
  * either when proto is NULL), "8000:8100". */

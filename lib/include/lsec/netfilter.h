@@ -84,12 +84,20 @@ struct lsec_nf_ruleset {
 /* A change: rules to delete, then rules to add (appended in order). */
 struct lsec_nf_plan {
 	struct lsec_nf_ruleset del, add;
+	/* add is the request itself (a backend's plan() found every rule
+	 * asked for new and distinct: a first load of 100,000 is not copied);
+	 * lsec_nf_plan_free leaves it to its owner */
+	bool add_borrowed;
 };
 
 void lsec_nf_key_init(struct lsec_nf_key *k, uint8_t family,
 		      enum lsec_nf_chain chain, enum lsec_nf_verdict v);
 /* Append a copy of r (comment and text duplicated). */
 int lsec_nf_ruleset_add(struct lsec_nf_ruleset *s, const struct lsec_nf_rule *r);
+/* Keep only the rules i with keep[i] (the others are freed), in order. */
+void lsec_nf_ruleset_keep(struct lsec_nf_ruleset *s, const bool *keep);
+/* Make room for n more rules (one allocation for a known count). */
+int lsec_nf_ruleset_reserve(struct lsec_nf_ruleset *s, size_t n);
 void lsec_nf_ruleset_free(struct lsec_nf_ruleset *s);
 void lsec_nf_plan_free(struct lsec_nf_plan *p);
 static inline bool lsec_nf_plan_empty(const struct lsec_nf_plan *p)
@@ -103,6 +111,8 @@ struct lsec_nf_keyset {
 	size_t cap, n;
 };
 int lsec_nf_keyset_add(struct lsec_nf_keyset *s, const struct lsec_nf_key *k);
+/* Room for n more keys without rehashing. */
+int lsec_nf_keyset_reserve(struct lsec_nf_keyset *s, size_t n);
 bool lsec_nf_keyset_has(const struct lsec_nf_keyset *s,
 			const struct lsec_nf_key *k);
 /* The key stored equal to k (the first one added), or NULL. */
