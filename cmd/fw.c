@@ -187,7 +187,7 @@ static int fw_change(struct lsec_ctx *ctx, const struct lsec_nf_ruleset *present
 	if (r == 0) {
 		r = ops->list(b, &cur, &ctx->err);
 		if (r >= 0)
-			r = lsec_nf_plan_build(&cur, present, absent, &plan,
+			r = lsec_nf_plan_build_lent(&cur, present, absent, &plan,
 					       &ctx->err);
 	}
 	changed = r >= 0 && !lsec_nf_plan_empty(&plan);

@@ -1415,8 +1415,8 @@ static int iptc_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pr
 				r = lsec_err_set(e, ENOMEM, "out of memory");
 		}
 	}
-	if (r >= 0)
-		r = lsec_nf_plan_build(&cur, present, absent, ret, e);
+	if (r >= 0) /* present is the caller's, alive until the plan goes */
+		r = lsec_nf_plan_build_lent(&cur, present, absent, ret, e);
 	split_free(&sp);
 	lsec_nf_ruleset_free(&cur);
 	return r < 0 ? r : 1;

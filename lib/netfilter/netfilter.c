@@ -278,16 +278,19 @@ void lsec_nf_keyset_free(struct lsec_nf_keyset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int lsec_nf_plan_build(const struct lsec_nf_ruleset *current,
-		       const struct lsec_nf_ruleset *present,
-		       const struct lsec_nf_ruleset *absent,
-		       struct lsec_nf_plan *ret, struct lsec_err *e)
+static int plan_build(const struct lsec_nf_ruleset *current,
+		      const struct lsec_nf_ruleset *present,
+		      const struct lsec_nf_ruleset *absent, bool lend,
+		      struct lsec_nf_plan *ret, struct lsec_err *e)
 {
 	struct lsec_nf_keyset have = { 0 }, gone = { 0 };
-	size_t i;
-	int r = 0;
+	size_t i, np = present ? present->n : 0, nnew = 0;
+	_cleanup_free_ bool *fresh = calloc(np + 1, sizeof(*fresh));
+	int r = fresh ? 0 : -ENOMEM;
 
 	memset(ret, 0, sizeof(*ret));
+	if (r >= 0)
+		r = lsec_nf_keyset_reserve(&have, (current ? current->n : 0) + np);
 	for (i = 0; current && i < current->n && r >= 0; i++)
 		r = lsec_nf_keyset_add(&have, &current->v[i].k);
 	for (i = 0; absent && i < absent->n && r >= 0; i++)
@@ -295,11 +298,20 @@ int lsec_nf_plan_build(const struct lsec_nf_ruleset *current,
 	for (i = 0; current && i < current->n && r >= 0; i++)
 		if (lsec_nf_keyset_has(&gone, &current->v[i].k))
 			r = lsec_nf_ruleset_add(&ret->del, &current->v[i]);
-	for (i = 0; present && i < present->n && r >= 0; i++) {
+	for (i = 0; i < np && r >= 0; i++) {
 		/* adding to `have` also folds duplicates within present */
 		r = lsec_nf_keyset_add(&have, &present->v[i].k);
-		if (r > 0)
-			r = lsec_nf_ruleset_add(&ret->add, &present->v[i]);
+		fresh[i] = r > 0;
+		nnew += r > 0;
+	}
+	if (r >= 0 && lend && np && nnew == np) {
+		ret->add = *present;
+		ret->add_borrowed = true;
+	} else if (r >= 0) {
+		r = lsec_nf_ruleset_reserve(&ret->add, nnew);
+		for (i = 0; i < np && r >= 0; i++)
+			if (fresh[i])
+				r = lsec_nf_ruleset_add(&ret->add, &present->v[i]);
 	}
 	lsec_nf_keyset_free(&have);
 	lsec_nf_keyset_free(&gone);
@@ -308,6 +320,22 @@ int lsec_nf_plan_build(const struct lsec_nf_ruleset *current,
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+int lsec_nf_plan_build(const struct lsec_nf_ruleset *current,
+		       const struct lsec_nf_ruleset *present,
+		       const struct lsec_nf_ruleset *absent,
+		       struct lsec_nf_plan *ret, struct lsec_err *e)
+{
+	return plan_build(current, present, absent, false, ret, e);
+}
+
+int lsec_nf_plan_build_lent(const struct lsec_nf_ruleset *current,
+			    const struct lsec_nf_ruleset *present,
+			    const struct lsec_nf_ruleset *absent,
+			    struct lsec_nf_plan *ret, struct lsec_err *e)
+{
+	return plan_build(current, present, absent, true, ret, e);
 }
 
 /* ---- rendering ---- */

@@ -129,6 +129,13 @@ int lsec_nf_plan_build(const struct lsec_nf_ruleset *current,
 		       const struct lsec_nf_ruleset *present,
 		       const struct lsec_nf_ruleset *absent,
 		       struct lsec_nf_plan *ret, struct lsec_err *e);
+/* The same, but when every rule of present is new and distinct (a first
+ * load), the plan's adds are present itself (add_borrowed), not a copy:
+ * present must outlive the plan, and the plan must not be changed. */
+int lsec_nf_plan_build_lent(const struct lsec_nf_ruleset *current,
+			    const struct lsec_nf_ruleset *present,
+			    const struct lsec_nf_ruleset *absent,
+			    struct lsec_nf_plan *ret, struct lsec_err *e);
 
 /*
  * An address-only DROP in filter INPUT, OUTPUT or FORWARD (what "lsec fw
