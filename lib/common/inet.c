@@ -326,3 +326,59 @@ int lsec_inet_outermost(const struct lsec_inet_prefix *const *v, size_t n,
 	free(it);
 	return 0;
 }
+
+static size_t prefix_hash(const struct lsec_inet_prefix *p)
+{
+	uint64_t h = 1469598103934665603ULL ^ p->len;
+	unsigned i, n = p->family == 6 ? 16 : 4;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p->addr[i]) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static bool prefix_eq(const struct lsec_inet_prefix *a, const struct lsec_inet_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
+}
+
+int lsec_inet_ptable_init(struct lsec_inet_ptable *t,
+			  const struct lsec_inet_prefix *const *v, size_t n)
+{
+	size_t cap = 16, i, j;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	t->v = v;
+	t->mask = cap - 1;
+	t->slot = calloc(cap, sizeof(*t->slot));
+	if (!t->slot)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		for (j = prefix_hash(v[i]) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
+			;
+		t->slot[j] = i + 1;
+	}
+	return 0;
+}
+
+int lsec_inet_ptable_each(const struct lsec_inet_ptable *t,
+			  const struct lsec_inet_prefix *p,
+			  int (*fn)(size_t i, void *userdata), void *userdata)
+{
+	size_t j;
+	int r;
+
+	for (j = prefix_hash(p) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
+		if (prefix_eq(t->v[t->slot[j] - 1], p) &&
+		    (r = fn(t->slot[j] - 1, userdata)) != 0)
+			return r;
+	return 0;
+}
+
+void lsec_inet_ptable_free(struct lsec_inet_ptable *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+}

@@ -1270,22 +1270,9 @@ static int split_plan(const struct lsec_nf_plan *p, struct split *sp,
 static int set_has(int s, const struct lsec_nf_rule *const *v, size_t n,
 		   bool *in, struct lsec_err *e)
 {
-	struct lsec_nf_ruleset all = { 0 };
-	struct lsec_nf_keyset ks = { 0 };
-	size_t i;
-	int r;
-
 	if (n <= PLAN_TESTS_MAX)
 		return lsec_iptc_set_test(s, v, n, in, e);
-	r = lsec_iptc_set_rules(s, &all, NULL, e);
-	for (i = 0; i < all.n && r >= 0; i++)
-		if (lsec_nf_keyset_add(&ks, &all.v[i].k) < 0)
-			r = lsec_err_set(e, ENOMEM, "out of memory");
-	for (i = 0; i < n && r >= 0; i++)
-		in[i] = lsec_nf_keyset_has(&ks, &v[i]->k);
-	lsec_nf_keyset_free(&ks);
-	lsec_nf_ruleset_free(&all);
-	return r;
+	return lsec_iptc_set_find(s, v, n, in, e);
 }
 
 /*
@@ -1362,23 +1349,26 @@ static int change_sets(const struct split *sp, bool undo, bool done[2][NSETS],
 
 /*
  * Only blocks to add (lsec fw block): the plan of lsec_nf_plan_build
- * without reading the sets -- the requested addresses are tested, the
- * chains (small, but they may hold an older lsec's per-address rules)
- * read.  Anything else: 0, the caller lists.
+ * without listing the sets -- the requested addresses are tested (or, for
+ * many, looked up in a dump of just the sets they go to), the chains
+ * (small, but they may hold an older lsec's per-address rules) read.
+ * Addresses already in a set leave the request (they are no change)
+ * rather than joining the current rules: an idempotent re-run of 100,000
+ * builds no second copy of them.  Anything else: 0, the caller lists.
  */
 static int iptc_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *present,
 		     const struct lsec_nf_ruleset *absent, struct lsec_nf_plan *ret,
 		     struct lsec_err *e)
 {
 	struct lsec_nf_plan req = { 0 };
-	struct lsec_nf_ruleset cur = { 0 };
+	struct lsec_nf_ruleset cur = { 0 }, left = { 0 };
+	_cleanup_free_ bool *hit = NULL;
 	struct split sp;
-	bool fam[2] = { 0 };
+	bool fam[2] = { 0 }, any_hit = false;
 	int r, s, fi, c;
 	size_t i;
 
-	if ((absent && absent->n) || !present || !present->n ||
-	    present->n > PLAN_TESTS_MAX)
+	if ((absent && absent->n) || !present || !present->n)
 		return 0;
 	req.add = *present;
 	for (i = 0; i < present->n; i++) {
@@ -1386,6 +1376,9 @@ static int iptc_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pr
 			return 0;
 		fam[present->v[i].k.family == 6] = true;
 	}
+	hit = calloc(present->n, sizeof(*hit));
+	if (!hit)
+		return lsec_err_set(e, ENOMEM, "out of memory");
 	r = split_plan(&req, &sp, e);
 	lsec_iptc_sets_probe(&b->sets);
 	for (fi = 0; fi < 2 && r >= 0; fi++) {
@@ -1404,19 +1397,29 @@ static int iptc_plan(struct lsec_nf_backend *b, const struct lsec_nf_ruleset *pr
 			r = lsec_err_set(e, ENOMEM, "out of memory");
 			break;
 		}
-		if (!b->sets.exists[s])
+		if (!b->sets.exists[s] || !sp.n[1][s])
 			continue;
-		r = lsec_iptc_set_test(s, sp.v[1][s], sp.n[1][s], in, e);
-		for (i = 0; i < sp.n[1][s] && r >= 0; i++) {
-			struct lsec_nf_rule x = { .k = sp.v[1][s][i]->k,
-						  .comment = (char *)LSEC_NF_TAG };
-
-			if (in[i] && lsec_nf_ruleset_add(&cur, &x) < 0)
-				r = lsec_err_set(e, ENOMEM, "out of memory");
-		}
+		r = set_has(s, sp.v[1][s], sp.n[1][s], in, e);
+		for (i = 0; i < sp.n[1][s] && r >= 0; i++)
+			if (in[i]) {
+				hit[sp.v[1][s][i] - present->v] = true;
+				any_hit = true;
+			}
 	}
-	if (r >= 0) /* present is the caller's, alive until the plan goes */
-		r = lsec_nf_plan_build_lent(&cur, present, absent, ret, e);
+	if (r >= 0 && any_hit) {
+		/* the rest, borrowed: plan_build copies what it keeps */
+		left.v = malloc(present->n * sizeof(*left.v));
+		if (!left.v)
+			r = lsec_err_set(e, ENOMEM, "out of memory");
+		for (i = 0; i < present->n && r >= 0; i++)
+			if (!hit[i])
+				left.v[left.n++] = present->v[i];
+		if (r >= 0)
+			r = lsec_nf_plan_build(&cur, &left, NULL, ret, e);
+	} else if (r >= 0) { /* present is the caller's, alive until the plan goes */
+		r = lsec_nf_plan_build_lent(&cur, present, NULL, ret, e);
+	}
+	free(left.v);
 	split_free(&sp);
 	lsec_nf_ruleset_free(&cur);
 	return r < 0 ? r : 1;

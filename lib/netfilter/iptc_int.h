@@ -55,6 +55,10 @@ bool lsec_iptc_set_any(int s);
 /* Is each rule of v (all of set s) an entry of set s? */
 int lsec_iptc_set_test(int s, const struct lsec_nf_rule *const *v, size_t n,
 		       bool *present, struct lsec_err *e);
+/* The same answer from one dump of the set (for many rules, cheaper than
+ * testing each). */
+int lsec_iptc_set_find(int s, const struct lsec_nf_rule *const *v, size_t n,
+		       bool *in, struct lsec_err *e);
 /* Add (with their comments) or delete the rules of v (all of set s). */
 int lsec_iptc_set_change(int s, const struct lsec_nf_rule *const *v, size_t n,
 			 bool add, struct lsec_err *e);

@@ -226,6 +226,56 @@ int lsec_iptc_set_rules(int s, struct lsec_nf_ruleset *out, size_t *n,
 	return 0;
 }
 
+/* lsec_iptc_set_find: the requested addresses in a table, marked as the
+ * set's dump streams by. */
+struct find_ctx {
+	struct lsec_inet_ptable t;
+	bool *in;
+};
+
+static int mark_in(size_t i, void *userdata)
+{
+	((bool *)userdata)[i] = true;
+	return 0;
+}
+
+static int find_entry(const struct lsec_ipset_entry *en, void *userdata)
+{
+	struct find_ctx *c = userdata;
+
+	return lsec_inet_ptable_each(&c->t, &en->p, mark_in, c->in);
+}
+
+int lsec_iptc_set_find(int s, const struct lsec_nf_rule *const *v, size_t n,
+		       bool *in, struct lsec_err *e)
+{
+	_cleanup_free_ struct lsec_inet_prefix *pv = calloc(n + 1, sizeof(*pv));
+	_cleanup_free_ const struct lsec_inet_prefix **pp = calloc(n + 1, sizeof(*pp));
+	struct find_ctx c = { .in = in };
+	char name[LSEC_IPSET_NAMELEN];
+	size_t i;
+	int r;
+
+	if (!pv || !pp)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		in[i] = false;
+		lsec_nf_key_block_addr(&v[i]->k, &pv[i], NULL);
+		pp[i] = &pv[i];
+	}
+	if (lsec_inet_ptable_init(&c.t, pp, n) < 0)
+		return lsec_err_set(e, ENOMEM, "out of memory");
+	lsec_iptc_set_name(s, name, sizeof(name));
+	r = lsec_ipset_read(name, lsec_iptc_set_v6(s), find_entry, &c);
+	lsec_inet_ptable_free(&c.t);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return lsec_err_set(e, -r, "ipset: reading set %s: %s", name,
+				    strerror(-r));
+	return 0;
+}
+
 /* The rules' addresses (and comments) as lsec_ipset_change takes them. */
 struct entries {
 	struct lsec_inet_prefix *p;

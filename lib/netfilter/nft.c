@@ -826,6 +826,32 @@ static int found_rule(size_t idx, const struct lsec_nft_elem *el, void *userdata
 	return lsec_nf_ruleset_add(c->out, &r) < 0 ? -ENOMEM : 0;
 }
 
+/* Up to this many requested elements are looked up one by one; for more,
+ * one dump of the set is cheaper (an idempotent re-run of 100,000). */
+#define LOOKUPS_MAX 4096
+
+struct dump_find {
+	struct lsec_inet_ptable t;
+	const struct lsec_nft_elem *el;
+	struct found_ctx *fc;
+};
+
+static int dump_found(size_t i, void *userdata)
+{
+	struct dump_find *d = userdata;
+
+	return found_rule(i, d->el, d->fc);
+}
+
+static int dump_elem(const struct lsec_inet_prefix *p, const struct lsec_nft_elem *el,
+		     void *userdata)
+{
+	struct dump_find *d = userdata;
+
+	d->el = el;
+	return lsec_inet_ptable_each(&d->t, p, dump_found, d);
+}
+
 /* Point lookups of set s's requested elements (unique keys). */
 static int lookup_set(int s, const struct lsec_nf_rule *const *req, size_t n,
 		      struct found_ctx *fc, struct lsec_err *e)
@@ -848,8 +874,18 @@ static int lookup_set(int s, const struct lsec_nf_rule *const *req, size_t n,
 	if (r >= 0 && any) {
 		for (i = 0; i < n; i++)
 			pp[i] = key_prefix(&req[i]->k, &pv[i]);
-		r = lsec_nft_set_get(LSEC_NFT_BLOCK_TABLE, name, set_bytes(s),
-				     pp, n, present, found_rule, fc);
+		if (n <= LOOKUPS_MAX) {
+			r = lsec_nft_set_get(LSEC_NFT_BLOCK_TABLE, name, set_bytes(s),
+					     pp, n, present, found_rule, fc);
+		} else {
+			struct dump_find d = { .fc = fc };
+
+			r = lsec_inet_ptable_init(&d.t, pp, n);
+			if (r >= 0)
+				r = lsec_nft_set_read(LSEC_NFT_BLOCK_TABLE, name,
+						      set_bytes(s), false, dump_elem, &d);
+			lsec_inet_ptable_free(&d.t);
+		}
 	}
 	if (r == -ENOENT)
 		r = 0;

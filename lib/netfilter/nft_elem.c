@@ -367,6 +367,38 @@ static const struct lsec_nft_elem *elem_info(const struct raw_elem *r,
 	return i;
 }
 
+/* A plain set's elements are handed on message by message: holding all
+ * of a 100,000-element set (each with room for a comment) costs more than
+ * reading it. */
+struct stream_ctx {
+	struct elems batch;
+	unsigned bytes;
+	lsec_nft_elem_fn fn;
+	void *userdata;
+};
+
+static int stream_msg(const struct nlmsghdr *h, void *userdata)
+{
+	struct stream_ctx *c = userdata;
+	struct lsec_nft_elem info;
+	size_t i;
+	int r;
+
+	c->batch.n = 0;
+	if (parse_msg(h, &c->batch) < 0)
+		return -ENOMEM;
+	for (i = 0; i < c->batch.n; i++) {
+		struct lsec_inet_prefix p = { .family = c->bytes == 4 ? 4 : 6,
+					      .len = (uint8_t)(c->bytes * 8) };
+
+		memcpy(p.addr, c->batch.v[i].key, c->bytes);
+		r = c->fn(&p, elem_info(&c->batch.v[i], &info), c->userdata);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 		      bool interval, lsec_nft_elem_fn fn, void *userdata)
 {
@@ -375,19 +407,16 @@ int lsec_nft_set_read(const char *table, const char *set, unsigned bytes,
 	size_t i, j, nstart = 0;
 	int r;
 
+	if (!interval) {
+		struct stream_ctx c = { .bytes = bytes, .fn = fn, .userdata = userdata };
+
+		r = nl_dump(NFT_MSG_GETSETELEM, table, set, stream_msg, &c);
+		free(c.batch.v);
+		return r;
+	}
 	r = dump(table, set, &all);
 	if (r < 0)
 		goto out;
-	if (!interval) {
-		for (i = 0; i < all.n && r >= 0; i++) {
-			struct lsec_inet_prefix p = { .family = bytes == 4 ? 4 : 6,
-						      .len = (uint8_t)(bytes * 8) };
-
-			memcpy(p.addr, all.v[i].key, bytes);
-			r = fn(&p, elem_info(&all.v[i], &info), userdata);
-		}
-		goto out;
-	}
 	/* Intervals: starts and ends come separately; pair each start with
 	 * the smallest end above it. */
 	if (all.n)

@@ -121,6 +121,20 @@ expect_eq "$(ruleset in_a)" "$before" "nothing from the bad file was added"
 expect_rc 0 "unblock --file" in_a "$LSEC" fw unblock --file "$T/list" 203.0.113.5 --json
 expect_eq "$(jcount removed "$OUT")" "4" "unblock --file removed all four"
 
+# --- more than 4096 addresses: what is there already is found in one dump
+# of the set, not by a lookup each; only the new ones are added ---
+python3 -c 'print("\n".join("100.65.%d.%d" % (i // 250, i % 250 + 1) for i in range(5000)))' >"$T/5k"
+expect_rc 0 "block --file of 5000" in_a "$LSEC" fw block --file "$T/5k" --json
+expect_eq "$(jcount added "$OUT")" "5000" "5000 added"
+{ cat "$T/5k"; printf '100.66.0.%d\n' 1 2 3; echo 100.65.0.1; } >"$T/5k3"
+expect_rc 0 "block --file of the 5000, 3 new and a repeat" in_a "$LSEC" fw block --file "$T/5k3" --json
+expect_eq "$(json_get "$OUT" 'd["changed"], sorted(r["source"] for r in d["added"])')" \
+	"True ['100.66.0.1', '100.66.0.2', '100.66.0.3']" "only the 3 new ones are added"
+expect_rc 0 "the same again" in_a "$LSEC" fw block --file "$T/5k3" --json
+expect_eq "$(json_get "$OUT" 'd["changed"], len(d["added"])')" "False 0" "re-run: no change"
+expect_rc 0 "unblock them" in_a "$LSEC" fw unblock --file "$T/5k3" --json
+expect_eq "$(jcount removed "$OUT")" "5003" "all 5003 removed"
+
 # --- nested prefixes: nf_tables interval sets refuse overlaps, so on nft a
 # prefix inside a blocked one is no change and a wider one replaces what it
 # holds; the legacy ipset (hash:net) keeps both.  Either way every address

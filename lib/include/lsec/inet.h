@@ -53,6 +53,24 @@ bool lsec_inet_prefix_contains(const struct lsec_inet_prefix *outer,
 int lsec_inet_outermost(const struct lsec_inet_prefix *const *v, size_t n,
 			size_t *outer);
 
+/*
+ * A hash table over an array of prefixes, to find which of them a stream
+ * of others (a set's dump) holds: cheaper than asking the kernel about each.
+ */
+struct lsec_inet_ptable {
+	const struct lsec_inet_prefix *const *v;
+	size_t *slot; /* index + 1 into v, 0 empty */
+	size_t mask;
+};
+int lsec_inet_ptable_init(struct lsec_inet_ptable *t,
+			  const struct lsec_inet_prefix *const *v, size_t n);
+/* Call fn(i) for every i with *v[i] equal to p (v may repeat itself);
+ * stops at and returns fn's first non-zero result. */
+int lsec_inet_ptable_each(const struct lsec_inet_ptable *t,
+			  const struct lsec_inet_prefix *p,
+			  int (*fn)(size_t i, void *userdata), void *userdata);
+void lsec_inet_ptable_free(struct lsec_inet_ptable *t);
+
 /* "22", "ssh" (looked up in /etc/services for proto, "tcp" or "udp", or
  * either when proto is NULL), "8000:8100". */
 int lsec_inet_parse_ports(const char *s, const char *proto,
