@@ -344,7 +344,7 @@ static bool prefix_eq(const struct lsec_inet_prefix *a, const struct lsec_inet_p
 }
 
 int lsec_inet_ptable_init(struct lsec_inet_ptable *t,
-			  const struct lsec_inet_prefix *const *v, size_t n)
+			  const struct lsec_inet_prefix *v, size_t n)
 {
 	size_t cap = 16, i, j;
 
@@ -356,7 +356,7 @@ int lsec_inet_ptable_init(struct lsec_inet_ptable *t,
 	if (!t->slot)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		for (j = prefix_hash(v[i]) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
+		for (j = prefix_hash(&v[i]) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
 			;
 		t->slot[j] = i + 1;
 	}
@@ -371,7 +371,7 @@ int lsec_inet_ptable_each(const struct lsec_inet_ptable *t,
 	int r;
 
 	for (j = prefix_hash(p) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
-		if (prefix_eq(t->v[t->slot[j] - 1], p) &&
+		if (prefix_eq(&t->v[t->slot[j] - 1], p) &&
 		    (r = fn(t->slot[j] - 1, userdata)) != 0)
 			return r;
 	return 0;

@@ -250,20 +250,18 @@ int lsec_iptc_set_find(int s, const struct lsec_nf_rule *const *v, size_t n,
 		       bool *in, struct lsec_err *e)
 {
 	_cleanup_free_ struct lsec_inet_prefix *pv = calloc(n + 1, sizeof(*pv));
-	_cleanup_free_ const struct lsec_inet_prefix **pp = calloc(n + 1, sizeof(*pp));
 	struct find_ctx c = { .in = in };
 	char name[LSEC_IPSET_NAMELEN];
 	size_t i;
 	int r;
 
-	if (!pv || !pp)
+	if (!pv)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		in[i] = false;
 		lsec_nf_key_block_addr(&v[i]->k, &pv[i], NULL);
-		pp[i] = &pv[i];
 	}
-	if (lsec_inet_ptable_init(&c.t, pp, n) < 0)
+	if (lsec_inet_ptable_init(&c.t, pv, n) < 0)
 		return lsec_err_set(e, ENOMEM, "out of memory");
 	lsec_iptc_set_name(s, name, sizeof(name));
 	r = lsec_ipset_read(name, lsec_iptc_set_v6(s), find_entry, &c);

@@ -204,12 +204,47 @@ static void test_outermost(void **state)
 	assert_int_equal(lsec_inet_outermost(pv, 0, outer), 0);
 }
 
+static int count_hit(size_t i, void *userdata)
+{
+	((unsigned *)userdata)[i]++;
+	return 0;
+}
+
+/* The prefix table finds every equal prefix (repeats too), by family,
+ * length and address, and nothing else. */
+static void test_ptable(void **state)
+{
+	struct lsec_inet_prefix v[] = { P("192.0.2.1"), P("192.0.2.0/24"),
+					P("::ffff:192.0.2.1"), P("192.0.2.1"),
+					P("2001:db8::1") };
+	struct lsec_inet_prefix q;
+	struct lsec_inet_ptable t;
+	unsigned hits[5] = { 0 };
+
+	(void)state;
+	assert_int_equal(lsec_inet_ptable_init(&t, v, 5), 0);
+	q = P("192.0.2.1");
+	assert_int_equal(lsec_inet_ptable_each(&t, &q, count_hit, hits), 0);
+	q = P("2001:db8::1");
+	lsec_inet_ptable_each(&t, &q, count_hit, hits);
+	q = P("192.0.2.2");
+	lsec_inet_ptable_each(&t, &q, count_hit, hits);
+	q = P("192.0.2.0/25");
+	lsec_inet_ptable_each(&t, &q, count_hit, hits);
+	assert_int_equal(hits[0], 1);
+	assert_int_equal(hits[3], 1); /* the repeat too */
+	assert_int_equal(hits[1], 0); /* /24 is not /32 nor /25 */
+	assert_int_equal(hits[2], 0); /* IPv6, not IPv4 */
+	assert_int_equal(hits[4], 1);
+	lsec_inet_ptable_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefix),   cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_endpoint), cmocka_unit_test(test_ports),
-		cmocka_unit_test(test_proto_iface), cmocka_unit_test(test_outermost),
+		cmocka_unit_test(test_proto_iface), cmocka_unit_test(test_outermost), cmocka_unit_test(test_ptable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

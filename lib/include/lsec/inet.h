@@ -58,13 +58,13 @@ int lsec_inet_outermost(const struct lsec_inet_prefix *const *v, size_t n,
  * of others (a set's dump) holds: cheaper than asking the kernel about each.
  */
 struct lsec_inet_ptable {
-	const struct lsec_inet_prefix *const *v;
+	const struct lsec_inet_prefix *v;
 	size_t *slot; /* index + 1 into v, 0 empty */
 	size_t mask;
 };
 int lsec_inet_ptable_init(struct lsec_inet_ptable *t,
-			  const struct lsec_inet_prefix *const *v, size_t n);
-/* Call fn(i) for every i with *v[i] equal to p (v may repeat itself);
+			  const struct lsec_inet_prefix *v, size_t n);
+/* Call fn(i) for every i with v[i] equal to p (v may repeat itself);
  * stops at and returns fn's first non-zero result. */
 int lsec_inet_ptable_each(const struct lsec_inet_ptable *t,
 			  const struct lsec_inet_prefix *p,
