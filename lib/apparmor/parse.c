@@ -24,6 +24,10 @@
 
 #define INCLUDE_DEPTH_MAX 32
 #define VAR_DEPTH_MAX 16
+/* A pattern's text after variable expansion: a few variables that each
+ * list the one before several times grow it exponentially (found by
+ * fuzzing: ten lines took gigabytes); real profiles stay far below. */
+#define EXPAND_MAX (1u << 20)
 
 /* ---- lexer ------------------------------------------------------------------ */
 
@@ -367,6 +371,13 @@ static int expand_vars(struct parser *ps, const char *pat, struct buf *out,
 		}
 		if (v->nvalues != 1 && r >= 0)
 			r = buf_addc(out, '}');
+		if (r >= 0 && out->n > EXPAND_MAX) {
+			snprintf(undef, undeflen,
+				 "the path's variables expand to more than %u bytes "
+				 "(variables that list others many times over)",
+				 EXPAND_MAX);
+			return -E2BIG;
+		}
 		p = end;
 	}
 	return r;

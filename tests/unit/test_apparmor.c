@@ -232,6 +232,17 @@ static void test_errors(void **state)
 	expect_error("profile x {\n  /a\"b r,\n}\n", "t.prof:2", "unexpected '\"'");
 	expect_error("profile x {\n  \"/a r,\n}\n", "t.prof:2", "unterminated");
 	expect_error("# nothing\n", "t.prof:1", "no profile");
+	/* variables that list the one before 8 times: 8^7 alternatives would
+	 * take gigabytes (found by fuzzing); refused at 1 MiB */
+	expect_error("@{v0}=a\n@{v1}=@{v0} @{v0} @{v0} @{v0} @{v0} @{v0} @{v0} @{v0}\n"
+		     "@{v2}=@{v1} @{v1} @{v1} @{v1} @{v1} @{v1} @{v1} @{v1}\n"
+		     "@{v3}=@{v2} @{v2} @{v2} @{v2} @{v2} @{v2} @{v2} @{v2}\n"
+		     "@{v4}=@{v3} @{v3} @{v3} @{v3} @{v3} @{v3} @{v3} @{v3}\n"
+		     "@{v5}=@{v4} @{v4} @{v4} @{v4} @{v4} @{v4} @{v4} @{v4}\n"
+		     "@{v6}=@{v5} @{v5} @{v5} @{v5} @{v5} @{v5} @{v5} @{v5}\n"
+		     "@{v7}=@{v6} @{v6} @{v6} @{v6} @{v6} @{v6} @{v6} @{v6}\n"
+		     "profile x {\n  /tmp/@{v7} r,\n}\n",
+		     "t.prof:10", "more than 1048576 bytes");
 	/* an error inside an include names the include's own line */
 	write_file("abstractions/broken", "/ok r,\n\n/bad rwa,\n");
 	expect_error("profile x {\n  include <abstractions/broken>\n}\n",
