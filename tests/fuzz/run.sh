@@ -4,8 +4,9 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s; every target)
 #
 # Targets are the fuzz_*.c files here: json (lsec_jv_parse), apparmor
-# (profile parser), policy (seccomp policy files, parsed and resolved), oci
-# (OCI/Docker profile import).  Seeds come from what lsec itself writes and
+# (profile parser), aamerge (profile gen --merge's reader), policy
+# (seccomp policy files, parsed and resolved), oci (OCI/Docker profile
+# import).  Seeds come from what lsec itself writes and
 # from the system's AppArmor abstractions; a crash leaves its input in
 # build-fuzz/crash-* and makes the script fail.  Needs clang and a built
 # tree (for the generated version header): sh .ci/build build.
@@ -13,7 +14,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-json apparmor policy oci}
+targets=${*:-json apparmor aamerge policy oci}
 out=build-fuzz
 mkdir -p "$out"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)" >&2; exit 2; }
@@ -34,6 +35,9 @@ seed() { # TARGET DIR: a starting corpus
 		build/lsec sandbox export --allow @system-service --format oci >"$2/oci2.json"
 		build/lsec sandbox export --deny 'socket:arg0==16' --action kill --format oci >"$2/oci3.json"
 		printf '{"a":[1,2.5e3,-0,true,false,null,"\\u00e9\\n"],"b":{}}' >"$2/misc.json" ;;
+	aamerge)
+		build/lsec profile gen --static /bin/ls -o "$2/ls.profile" 2>/dev/null || true
+		build/lsec profile gen --static /usr/bin/python3 -o "$2/py.profile" 2>/dev/null || true ;;
 	apparmor)
 		cp tests/fixtures/*.apparmor.in "$2/" 2>/dev/null || true
 		find /etc/apparmor.d/abstractions -maxdepth 1 -type f 2>/dev/null | head -40 |
