@@ -1619,18 +1619,6 @@ static int iptc_repair(struct lsec_nf_backend *b, bool check,
 
 /* ---- status ---- */
 
-static void warn(struct lsec_nf_status *st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void warn(struct lsec_nf_status *st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (st->nwarnings >= LSEC_NF_MAX_WARNINGS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), fmt, ap);
-	va_end(ap);
-}
 
 /* What nf_tables holds: tables of the ip families, ufw or Docker chains. */
 static void nft_survey(struct lsec_nf_status *st)
@@ -1647,14 +1635,14 @@ static void nft_survey(struct lsec_nf_status *st)
 		tables = strstr(out, "table ip ") || strstr(out, "table ip6 ") ||
 			 strstr(out, "table inet ");
 		if (strstr(out, "chain ufw"))
-			warn(st, "ufw's chains are present (in nf_tables); an "
+			lsec_nf_warn(st, "ufw's chains are present (in nf_tables); an "
 				 "ACCEPT in lsec does not undo a DROP there");
 		if (strstr(out, "chain DOCKER"))
-			warn(st, "Docker's chains are present (in nf_tables); "
+			lsec_nf_warn(st, "Docker's chains are present (in nf_tables); "
 				 "published ports bypass INPUT rules");
 	}
 	if (tables)
-		warn(st, "nf_tables (iptables-nft) rules are present too: "
+		lsec_nf_warn(st, "nf_tables (iptables-nft) rules are present too: "
 			 "'iptables -S' shows those, not lsec's legacy rules "
 			 "(use iptables-legacy -S); both filter every packet");
 	nft_ctx_free(ctx);
@@ -1729,12 +1717,12 @@ static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 	}
 	lsec_err_clear(e);
 	if (!st->fam[1].available)
-		warn(st, "the kernel has no legacy IPv6 tables: IPv6 rules "
+		lsec_nf_warn(st, "the kernel has no legacy IPv6 tables: IPv6 rules "
 			 "cannot be written");
 	for (fi = 0; fi < 2; fi++)
 		for (c = 0; c < LSEC_NF_CHAIN_MAX; c++)
 			if (st->fam[fi].chain[c] && !st->fam[fi].hooked[c])
-				warn(st, "%s %s %s exists but %s does not jump to it",
+				lsec_nf_warn(st, "%s %s %s exists but %s does not jump to it",
 				     fi ? "IPv6" : "IPv4", lsec_nf_table_name(c),
 				     lsec_nf_chain_name(c), lsec_nf_hook_name(c));
 	for (s = 0; s < NSETS; s++)
@@ -1742,20 +1730,18 @@ static int iptc_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 			char name[LSEC_IPSET_NAMELEN];
 
 			lsec_iptc_set_name(s, name, sizeof(name));
-			warn(st, "ipset %s holds %zu blocked address(es) but %s %s "
+			lsec_nf_warn(st, "ipset %s holds %zu blocked address(es) but %s %s "
 				 "has no rule matching it: they are not blocked "
 				 "(the next changing lsec fw command puts it back)",
 			     name, entries[s], lsec_iptc_set_v6(s) ? "IPv6" : "IPv4",
 			     lsec_nf_chain_name(lsec_iptc_set_chain(s)));
 		}
 	if (forwards)
-		warn(st, "port forwards exist but forwarding is off "
-			 "(sysctl net.ipv4.ip_forward / "
-			 "net.ipv6.conf.all.forwarding)");
+		lsec_nf_warn_forwarding(st);
 	if (ufw)
-		warn(st, "ufw's chains are present in the legacy tables");
+		lsec_nf_warn(st, "ufw's chains are present in the legacy tables");
 	if (docker)
-		warn(st, "Docker's chains are present in the legacy tables; "
+		lsec_nf_warn(st, "Docker's chains are present in the legacy tables; "
 			 "published ports bypass INPUT rules");
 	nft_survey(st);
 	return 0;

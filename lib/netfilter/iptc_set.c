@@ -207,23 +207,32 @@ static int entry_rule(const struct lsec_ipset_entry *en, void *userdata)
 	return lsec_nf_ruleset_add(c->out, &r) < 0 ? -ENOMEM : 0;
 }
 
-int lsec_iptc_set_rules(int s, struct lsec_nf_ruleset *out, size_t *n,
-			struct lsec_err *e)
+/* Every entry of set s to fn; a set that does not exist has none. */
+static int read_set(int s, lsec_ipset_entry_fn fn, void *userdata,
+		    struct lsec_err *e)
 {
-	struct rules_ctx c = { out, s, 0 };
 	char name[LSEC_IPSET_NAMELEN];
 	int r;
 
 	lsec_iptc_set_name(s, name, sizeof(name));
-	r = lsec_ipset_read(name, lsec_iptc_set_v6(s), entry_rule, &c);
-	if (n)
-		*n = c.n;
+	r = lsec_ipset_read(name, lsec_iptc_set_v6(s), fn, userdata);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
 		return lsec_err_set(e, -r, "ipset: reading set %s: %s", name,
 				    strerror(-r));
 	return 0;
+}
+
+int lsec_iptc_set_rules(int s, struct lsec_nf_ruleset *out, size_t *n,
+			struct lsec_err *e)
+{
+	struct rules_ctx c = { out, s, 0 };
+	int r = read_set(s, entry_rule, &c, e);
+
+	if (n)
+		*n = c.n;
+	return r;
 }
 
 /* lsec_iptc_set_find: the requested addresses in a table, marked as the
@@ -251,7 +260,6 @@ int lsec_iptc_set_find(int s, const struct lsec_nf_rule *const *v, size_t n,
 {
 	_cleanup_free_ struct lsec_inet_prefix *pv = calloc(n + 1, sizeof(*pv));
 	struct find_ctx c = { .in = in };
-	char name[LSEC_IPSET_NAMELEN];
 	size_t i;
 	int r;
 
@@ -263,15 +271,9 @@ int lsec_iptc_set_find(int s, const struct lsec_nf_rule *const *v, size_t n,
 	}
 	if (lsec_inet_ptable_init(&c.t, pv, n) < 0)
 		return lsec_err_set(e, ENOMEM, "out of memory");
-	lsec_iptc_set_name(s, name, sizeof(name));
-	r = lsec_ipset_read(name, lsec_iptc_set_v6(s), find_entry, &c);
+	r = read_set(s, find_entry, &c, e);
 	lsec_inet_ptable_free(&c.t);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return lsec_err_set(e, -r, "ipset: reading set %s: %s", name,
-				    strerror(-r));
-	return 0;
+	return r;
 }
 
 /* The rules' addresses (and comments) as lsec_ipset_change takes them. */

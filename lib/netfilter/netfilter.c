@@ -88,6 +88,24 @@ bool lsec_nf_key_block_addr(const struct lsec_nf_key *k,
 	return true;
 }
 
+void lsec_nf_warn(struct lsec_nf_status *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->nwarnings >= LSEC_NF_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+void lsec_nf_warn_forwarding(struct lsec_nf_status *st)
+{
+	lsec_nf_warn(st, "port forwards exist but forwarding is off "
+			 "(sysctl net.ipv4.ip_forward / "
+			 "net.ipv6.conf.all.forwarding)");
+}
+
 /* ---- rule sets ---- */
 
 /* The plain tag, the comment of nearly every rule, is shared rather than

@@ -1436,18 +1436,6 @@ static int nft_flush(struct lsec_nf_backend *b, bool check,
 
 /* ---- status ---- */
 
-static void warn(struct lsec_nf_status *st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void warn(struct lsec_nf_status *st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (st->nwarnings >= LSEC_NF_MAX_WARNINGS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), fmt, ap);
-	va_end(ap);
-}
 
 static int nft_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 		      struct lsec_err *e)
@@ -1491,15 +1479,13 @@ static int nft_status(struct lsec_nf_backend *b, struct lsec_nf_status *st,
 	}
 	lsec_nf_ruleset_free(&rs);
 	if ((forwards[0] && !st->ip_forward[0]) || (forwards[1] && !st->ip_forward[1]))
-		warn(st, "port forwards exist but forwarding is off "
-			 "(sysctl net.ipv4.ip_forward / "
-			 "net.ipv6.conf.all.forwarding)");
+		lsec_nf_warn_forwarding(st);
 	if (lsec_nft_run(b, "list chains", 0, &out, NULL) == 0 && out) {
 		if (strstr(out, "chain ufw"))
-			warn(st, "ufw's chains are present (in nf_tables); an "
+			lsec_nf_warn(st, "ufw's chains are present (in nf_tables); an "
 				 "lsec allow does not undo a drop there");
 		if (strstr(out, "chain DOCKER"))
-			warn(st, "Docker's chains are present (in nf_tables); "
+			lsec_nf_warn(st, "Docker's chains are present (in nf_tables); "
 				 "published ports bypass INPUT rules");
 	}
 	lsec_nf_legacy_survey(st);

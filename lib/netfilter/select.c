@@ -211,11 +211,9 @@ void lsec_nf_legacy_survey(struct lsec_nf_status *st)
 		return;
 	n = lsec_nf_count_rules(&lsec_nf_iptc_ops, &e);
 	if (n > 0)
-		snprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]),
-			 "lsec rules exist in the legacy backend too (%d); "
-			 "'lsec fw migrate --to nft' moves them", n);
-	else if (st->nwarnings < LSEC_NF_MAX_WARNINGS)
-		snprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]),
-			 "legacy x_tables are loaded: rules there "
-			 "(iptables-legacy -S) filter every packet too");
+		lsec_nf_warn(st, "lsec rules exist in the legacy backend too (%d); "
+				 "'lsec fw migrate --to nft' moves them", n);
+	else
+		lsec_nf_warn(st, "legacy x_tables are loaded: rules there "
+				 "(iptables-legacy -S) filter every packet too");
 }

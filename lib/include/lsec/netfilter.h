@@ -226,6 +226,12 @@ struct lsec_nf_status {
 	char warnings[LSEC_NF_MAX_WARNINGS][256];
 };
 
+/* Add a warning to a status (the first LSEC_NF_MAX_WARNINGS are kept). */
+void lsec_nf_warn(struct lsec_nf_status *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The warning for port forwards while IP forwarding is off. */
+void lsec_nf_warn_forwarding(struct lsec_nf_status *st);
+
 struct lsec_nf_backend_ops {
 	const char *name;
 	/* Open a session: check the facility, take the lock when o->write. */
